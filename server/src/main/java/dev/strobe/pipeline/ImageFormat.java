@@ -1,0 +1,7 @@
+package dev.strobe.pipeline;
+
+/** Encodings of images the server produces. */
+public enum ImageFormat {
+    PNG,
+    JPEG
+}

@@ -1,0 +1,300 @@
+package dev.strobe.scheduler;
+
+import dev.strobe.errors.ErrorKind;
+import dev.strobe.errors.StrobeException;
+import dev.strobe.pipeline.Conditioning;
+import dev.strobe.pipeline.DecodedImage;
+import dev.strobe.pipeline.DenoiseItem;
+import dev.strobe.pipeline.LatentState;
+import dev.strobe.pipeline.ModelStages;
+import dev.strobe.pipeline.PreviewFrame;
+import dev.strobe.pipeline.PromptTokens;
+import dev.strobe.scheduler.SchedulerMetrics.Stage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
+
+/**
+ * The work of one device, one cycle at a time: encode a batch of new prompts, run one UNet call
+ * over a batch of images (each at its own step), decode a batch of finished images. All engine
+ * calls of the device happen here, on the device thread, so they never overlap: the stages share
+ * the device by taking turns, and a cycle holds at most one call of each stage. A burst of new
+ * prompts or a large decode therefore delays the next UNet call by one bounded batch, no more.
+ *
+ * <p>Owned by {@link Batcher}; every method runs on the device thread except {@link #offer},
+ * {@link #waiting()} and {@link #activeImages()}.
+ */
+final class DeviceLoop {
+    private final Map<String, ModelStages> models;
+    private final WorkSelector selector;
+    private final OutputStage output;
+    private final SchedulerMetrics metrics;
+    private final LongSupplier clock;
+    private final BatcherConfig config;
+
+    private final Queue<Generation> inbox = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Generation> encodeQueue = new ArrayDeque<>();
+    private final List<ImageJob> active = new ArrayList<>();
+    private final ArrayDeque<ImageJob> decodeQueue = new ArrayDeque<>();
+    private final Counters counters;
+
+    DeviceLoop(
+            Map<String, ModelStages> models,
+            BatcherConfig config,
+            OutputStage output,
+            SchedulerMetrics metrics,
+            LongSupplier clock,
+            Counters counters) {
+        this.models = models;
+        this.config = config;
+        this.selector = new WorkSelector(config, m -> models.get(m).limits());
+        this.output = output;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    /** Hands a new request to the device thread (any thread). */
+    void offer(Generation g) {
+        inbox.add(g);
+    }
+
+    /**
+     * Runs one cycle.
+     *
+     * @return true when any stage did work
+     */
+    boolean cycle() {
+        for (Generation g; (g = inbox.poll()) != null; ) {
+            encodeQueue.addLast(g);
+        }
+        purge(clock.getAsLong());
+        boolean worked = encode(clock.getAsLong());
+        worked |= denoise(clock.getAsLong());
+        worked |= decode(clock.getAsLong());
+        counters.denoising(active.size());
+        return worked;
+    }
+
+    /** True when nothing is queued, active or waiting to be decoded on this thread. */
+    boolean idle() {
+        return inbox.isEmpty() && encodeQueue.isEmpty() && active.isEmpty() && decodeQueue.isEmpty();
+    }
+
+    /** The earliest time a stage waiting for a fuller batch becomes due; MAX_VALUE if none. */
+    long nextDue() {
+        long due = Long.MAX_VALUE;
+        if (!encodeQueue.isEmpty()) {
+            due = Math.min(due, WorkSelector.dueAt(encodeQueue.peekFirst().spec().arrivalNanos(), config.encode()));
+        }
+        for (ImageJob j : active) {
+            due = Math.min(due, WorkSelector.dueAt(j.readySince, config.denoise()));
+        }
+        if (!decodeQueue.isEmpty()) {
+            due = Math.min(due, WorkSelector.dueAt(decodeQueue.peekFirst().readySince, config.decode()));
+        }
+        return due;
+    }
+
+    /** Fails everything still held (shutdown). */
+    void abandonAll(StrobeException reason) {
+        for (Generation g; (g = inbox.poll()) != null; ) {
+            encodeQueue.addLast(g);
+        }
+        for (Generation g : encodeQueue) {
+            counters.dequeued();
+            failGeneration(g, reason);
+        }
+        encodeQueue.clear();
+        dropJobs(active, reason);
+        dropJobs(decodeQueue, reason);
+        counters.denoising(0);
+    }
+
+    private void purge(long now) {
+        for (Iterator<Generation> it = encodeQueue.iterator(); it.hasNext(); ) {
+            Generation g = it.next();
+            StrobeException why = endReason(g, now, "waiting in the queue");
+            if (why != null) {
+                it.remove();
+                counters.dequeued();
+                failGeneration(g, why);
+            }
+        }
+        purgeJobs(active, now, "denoising");
+        purgeJobs(decodeQueue, now, "waiting for the VAE");
+    }
+
+    private void purgeJobs(Collection<ImageJob> jobs, long now, String where) {
+        for (Iterator<ImageJob> it = jobs.iterator(); it.hasNext(); ) {
+            ImageJob j = it.next();
+            StrobeException why = endReason(j.generation, now, where);
+            if (why != null) {
+                it.remove();
+                counters.released(1);
+                failGeneration(j.generation, why);
+            }
+        }
+    }
+
+    /** Why a request must leave now, or null if it may stay. */
+    private static StrobeException endReason(Generation g, long now, String where) {
+        if (g.isFinished()) {
+            return new StrobeException(ErrorKind.INTERNAL, "the request already ended");
+        }
+        if (g.isCancelled()) {
+            return new StrobeException(ErrorKind.CANCELLED, "the request was cancelled while " + where);
+        }
+        if (g.expired(now)) {
+            return new StrobeException(ErrorKind.DEADLINE,
+                    "the deadline passed while " + where + "; allow more time or retry when the server is less busy");
+        }
+        return null;
+    }
+
+    private boolean encode(long now) {
+        List<Generation> batch = selector.encodeBatch(encodeQueue, counters.activeImages(), now);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        for (Generation g : batch) {
+            encodeQueue.remove(g);
+            counters.dequeued();
+            g.encodeStart = now;
+            metrics.queueWait(now - g.spec().arrivalNanos());
+        }
+        String model = batch.get(0).spec().model();
+        ModelStages stages = models.get(model);
+        List<PromptTokens> prompts = new ArrayList<>(batch.size());
+        for (Generation g : batch) {
+            prompts.add(g.spec().tokens());
+        }
+        List<Conditioning> conditioning;
+        try {
+            conditioning = stages.encode(prompts);
+        } catch (RuntimeException e) {
+            for (Generation g : batch) {
+                failGeneration(g, internal("text encoding failed", e));
+            }
+            return true;
+        }
+        long end = clock.getAsLong();
+        metrics.batch(Stage.ENCODE, model, batch.size(), end - now);
+        for (int i = 0; i < batch.size(); i++) {
+            Generation g = batch.get(i);
+            g.conditioning = conditioning.get(i);
+            g.encodeEnd = end;
+            counters.admittedImages(g.spec().numImages());
+            for (int k = 0; k < g.spec().numImages(); k++) {
+                LatentState state;
+                try {
+                    state = stages.initialLatent(g.spec().size(), g.spec().imageSeed(k));
+                } catch (RuntimeException e) {
+                    counters.released(g.spec().numImages() - k);
+                    failGeneration(g, internal("preparing the initial noise failed", e));
+                    break;
+                }
+                active.add(new ImageJob(g, k, state, end));
+            }
+        }
+        return true;
+    }
+
+    private boolean denoise(long now) {
+        List<ImageJob> batch = selector.denoiseBatch(active, now);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        String model = batch.get(0).model();
+        List<DenoiseItem> items = new ArrayList<>(batch.size());
+        for (ImageJob j : batch) {
+            if (j.generation.denoiseStart == 0) {
+                j.generation.denoiseStart = now;
+            }
+            items.add(new DenoiseItem(j.state, j.generation.conditioning));
+        }
+        try {
+            models.get(model).denoise(items);
+        } catch (RuntimeException e) {
+            failJobs(batch, active, internal("the UNet failed", e));
+            return true;
+        }
+        long end = clock.getAsLong();
+        metrics.batch(Stage.DENOISE, model, batch.size(), end - now);
+        for (ImageJob j : batch) {
+            LatentState s = j.state;
+            Generation g = j.generation;
+            if (g.spec().preview().dueAfter(s.stepsDone(), s.totalSteps())) {
+                g.preview(PreviewFrame.of(j.index, s), end);
+            }
+            j.readySince = end;
+            if (s.finished()) {
+                active.remove(j);
+                g.denoiseEnd = end;
+                decodeQueue.addLast(j);
+            }
+        }
+        return true;
+    }
+
+    private boolean decode(long now) {
+        List<ImageJob> batch = selector.decodeBatch(decodeQueue, now);
+        if (batch.isEmpty()) {
+            return false;
+        }
+        String model = batch.get(0).model();
+        List<LatentState> states = new ArrayList<>(batch.size());
+        for (ImageJob j : batch) {
+            decodeQueue.remove(j);
+            if (j.generation.decodeStart == 0) {
+                j.generation.decodeStart = now;
+            }
+            states.add(j.state);
+        }
+        List<DecodedImage> decoded;
+        try {
+            decoded = models.get(model).decode(states);
+        } catch (RuntimeException e) {
+            failJobs(batch, null, internal("the VAE decoder failed", e));
+            return true;
+        }
+        metrics.batch(Stage.DECODE, model, batch.size(), clock.getAsLong() - now);
+        for (int i = 0; i < batch.size(); i++) {
+            ImageJob j = batch.get(i);
+            j.decoded = decoded.get(i);
+            output.submit(j);
+        }
+        return true;
+    }
+
+    private void failJobs(List<ImageJob> jobs, Collection<ImageJob> from, StrobeException why) {
+        for (ImageJob j : jobs) {
+            if (from != null) {
+                from.remove(j);
+            }
+            counters.released(1);
+            failGeneration(j.generation, why);
+        }
+    }
+
+    private void dropJobs(Collection<ImageJob> jobs, StrobeException why) {
+        failJobs(new ArrayList<>(jobs), null, why);
+        jobs.clear();
+    }
+
+    private void failGeneration(Generation g, StrobeException why) {
+        if (g.fail(why)) {
+            counters.failed();
+        }
+    }
+
+    private static StrobeException internal(String what, RuntimeException e) {
+        return new StrobeException(ErrorKind.INTERNAL, what + ": " + e.getMessage(), e);
+    }
+}

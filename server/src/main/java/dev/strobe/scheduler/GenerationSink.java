@@ -1,0 +1,27 @@
+package dev.strobe.scheduler;
+
+import dev.strobe.errors.StrobeException;
+import dev.strobe.pipeline.EncodedImage;
+import dev.strobe.pipeline.PreviewFrame;
+
+/**
+ * Where a generation's results go (the gRPC edge implements it per stream). Either {@link #done}
+ * or {@link #failed} is called exactly once, last.
+ *
+ * <p>Threads: {@link #preview} is called on the device thread and must return at once (store the
+ * frame, render it elsewhere). The others are called on output threads or the device thread.
+ */
+public interface GenerationSink {
+
+    /** A preview frame is ready; a slow consumer keeps only the newest per image. */
+    void preview(PreviewFrame frame);
+
+    /** A final image. */
+    void image(int imageIndex, long seed, EncodedImage image);
+
+    /** All images were delivered. */
+    void done(Timings timings);
+
+    /** The generation ended with an error; nothing follows. */
+    void failed(StrobeException error);
+}
