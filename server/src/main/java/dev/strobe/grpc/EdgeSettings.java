@@ -1,0 +1,58 @@
+package dev.strobe.grpc;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Transport settings of the gRPC edge.
+ *
+ * @param tlsCert server certificate chain (PEM), null for plaintext
+ * @param tlsKey server private key (PEM, PKCS#8)
+ * @param tlsClientCa CA that client certificates must chain to; null disables mutual TLS
+ * @param tokens accepted bearer tokens, null disables authentication
+ * @param protectHealthAndReflection require tokens for health and reflection too
+ * @param maxInboundMessageBytes largest request message; larger ones get RESOURCE_EXHAUSTED
+ * @param maxConcurrentStreamsPerConnection HTTP/2 streams one connection may have open
+ * @param keepAliveTime server pings an idle connection after this
+ * @param keepAliveTimeout and closes it when the ping is not answered within this
+ * @param permitKeepAliveTime clients may ping at most this often (more often: GOAWAY)
+ * @param maxConnectionIdle idle connections are closed after this
+ */
+public record EdgeSettings(
+        String host,
+        int port,
+        Path tlsCert,
+        Path tlsKey,
+        Path tlsClientCa,
+        AuthTokens tokens,
+        boolean protectHealthAndReflection,
+        int maxInboundMessageBytes,
+        int maxConcurrentStreamsPerConnection,
+        Duration keepAliveTime,
+        Duration keepAliveTimeout,
+        Duration permitKeepAliveTime,
+        Duration maxConnectionIdle) {
+
+    public static EdgeSettings plaintext(int port) {
+        return new EdgeSettings("0.0.0.0", port, null, null, null, null, false, 4 << 20, 100,
+                Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(30));
+    }
+
+    public EdgeSettings withTokens(AuthTokens t, boolean protectAll) {
+        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, t, protectAll, maxInboundMessageBytes,
+                maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
+                maxConnectionIdle);
+    }
+
+    public EdgeSettings withTls(Path cert, Path key, Path clientCa) {
+        return new EdgeSettings(host, port, cert, key, clientCa, tokens, protectHealthAndReflection,
+                maxInboundMessageBytes, maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout,
+                permitKeepAliveTime, maxConnectionIdle);
+    }
+
+    public EdgeSettings withMaxInboundMessageBytes(int bytes) {
+        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, protectHealthAndReflection, bytes,
+                maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
+                maxConnectionIdle);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.strobe.grpc;
+
+import dev.strobe.pipeline.ImageCodec;
+import dev.strobe.service.GenerationService;
+import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server of strobe: ImageGenerator, grpc.health.v1.Health (overall, per service and per
+ * model), server reflection (v1 and v1alpha, for grpcurl, ghz and GUI clients), optional token
+ * authentication. Takes a {@link ServerBuilder} so tests can hand it an in-process builder;
+ * {@link #netty} makes the production one with TLS, limits and keepalive.
+ *
+ * <p>Health names: "" (the whole server), "strobe.v1.ImageGenerator", and
+ * "strobe.v1.ImageGenerator/&lt;model&gt;" per model. All are NOT_SERVING until the models are
+ * loaded and warmed, and again while draining.
+ */
+public final class GrpcEdge implements AutoCloseable {
+    public static final String SERVICE = "strobe.v1.ImageGenerator";
+
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final List<String> models;
+
+    public GrpcEdge(
+            ServerBuilder<?> builder,
+            EdgeSettings settings,
+            GenerationService service,
+            ImageCodec codec,
+            Executor output,
+            RequestLog log) {
+        this.models = service.catalog().names();
+        BindableService endpoint = new ImageGeneratorEndpoint(service, codec, output, log);
+        builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
+        if (settings.tokens() != null) {
+            TokenAuthInterceptor auth =
+                    new TokenAuthInterceptor(settings.tokens(), settings.protectHealthAndReflection());
+            builder.addService(ServerInterceptors.intercept(endpoint, auth));
+            builder.addService(ServerInterceptors.intercept(health.getHealthService(), auth));
+            builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth));
+            builder.addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), auth));
+        } else {
+            builder.addService(endpoint);
+            builder.addService(health.getHealthService());
+            builder.addService(ProtoReflectionServiceV1.newInstance());
+            builder.addService(ProtoReflectionService.newInstance());
+        }
+        this.server = builder.build();
+        setServing(false);
+    }
+
+    /** A Netty server builder with the settings' port, TLS, stream limit and keepalive policy. */
+    public static ServerBuilder<?> netty(EdgeSettings s) throws IOException {
+        ServerCredentials creds = InsecureServerCredentials.create();
+        if (s.tlsCert() != null) {
+            TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+                    .keyManager(s.tlsCert().toFile(), s.tlsKey().toFile());
+            if (s.tlsClientCa() != null) {
+                tls.trustManager(s.tlsClientCa().toFile())
+                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            }
+            creds = tls.build();
+        }
+        NettyServerBuilder b = NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress(s.host(), s.port()), creds);
+        return b.maxConcurrentCallsPerConnection(s.maxConcurrentStreamsPerConnection())
+                .keepAliveTime(s.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(s.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveTime(s.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxConnectionIdle(s.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+
+    public GrpcEdge start() throws IOException {
+        server.start();
+        return this;
+    }
+
+    /** The bound port (for port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Sets every health name to SERVING or NOT_SERVING. */
+    public void setServing(boolean serving) {
+        ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
+        health.setStatus(SERVICE, status);
+        for (String m : models) {
+            health.setStatus(SERVICE + "/" + m, status);
+        }
+    }
+
+    /** Stops accepting new calls; calls in flight go on. */
+    public void shutdown() {
+        server.shutdown();
+    }
+
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return server.awaitTermination(timeout, unit);
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

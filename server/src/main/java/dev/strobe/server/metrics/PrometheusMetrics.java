@@ -1,0 +1,96 @@
+package dev.strobe.server.metrics;
+
+import dev.strobe.grpc.RequestInfo;
+import dev.strobe.grpc.RequestLog;
+import dev.strobe.scheduler.BatcherStats;
+import dev.strobe.scheduler.SchedulerMetrics;
+import dev.strobe.scheduler.Timings;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * strobe's Prometheus metrics: requests by status, queue depth, active images, batch sizes and
+ * latencies per stage, queue wait, time to first preview and total latency. Fed by the batcher
+ * (as {@link SchedulerMetrics}) and by the gRPC edge (as {@link RequestLog}); thread-safe.
+ */
+public final class PrometheusMetrics implements SchedulerMetrics {
+    private static final double[] SECONDS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+    };
+    private static final double[] BATCH = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram batchSize;
+    private final Histogram stageSeconds;
+    private final Histogram queueWait;
+    private final Histogram firstPreview;
+    private final Histogram total;
+
+    /** @param stats the batcher's live load, read at scrape time */
+    public PrometheusMetrics(Supplier<BatcherStats> stats) {
+        requests = Counter.builder().name("strobe_requests_total")
+                .help("Generate requests by model and final gRPC status code")
+                .labelNames("model", "code").register(registry);
+        batchSize = Histogram.builder().name("strobe_batch_size")
+                .help("Items per engine call, by stage (encode, denoise, decode) and per image for output")
+                .labelNames("stage", "model").classicOnly().classicUpperBounds(BATCH).register(registry);
+        stageSeconds = Histogram.builder().name("strobe_stage_seconds")
+                .help("Duration of one stage call; for denoise this is the time of one step of the batch")
+                .labelNames("stage", "model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        queueWait = Histogram.builder().name("strobe_queue_wait_seconds")
+                .help("Time from arrival to the start of text encoding")
+                .classicOnly().classicUpperBounds(SECONDS).register(registry);
+        firstPreview = Histogram.builder().name("strobe_time_to_first_preview_seconds")
+                .help("Time from arrival to the first preview, for successful requests with previews")
+                .labelNames("model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        total = Histogram.builder().name("strobe_request_seconds")
+                .help("Time from arrival to the last image, for successful requests")
+                .labelNames("model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        GaugeWithCallback.builder().name("strobe_queue_depth")
+                .help("Requests admitted and waiting for text encoding")
+                .callback(cb -> cb.call(stats.get().queued())).register(registry);
+        GaugeWithCallback.builder().name("strobe_active_images")
+                .help("Images between text encoding and delivery")
+                .callback(cb -> cb.call(stats.get().activeImages())).register(registry);
+        GaugeWithCallback.builder().name("strobe_denoising_images")
+                .help("Images in the denoise set")
+                .callback(cb -> cb.call(stats.get().denoising())).register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void batch(Stage stage, String model, int size, long nanos) {
+        String s = stage.name().toLowerCase(Locale.ROOT);
+        batchSize.labelValues(s, model).observe(size);
+        stageSeconds.labelValues(s, model).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void queueWait(long nanos) {
+        queueWait.observe(nanos / 1e9);
+    }
+
+    /** The request-side half, for the gRPC edge. */
+    public RequestLog requestLog() {
+        return this::finished;
+    }
+
+    private void finished(RequestInfo request, String code, Timings timings, String message) {
+        String model = request.model().isEmpty() ? "-" : request.model();
+        requests.labelValues(model, code).inc();
+        if (timings != null) {
+            total.labelValues(model).observe(timings.totalMs() / 1e3);
+            if (timings.firstPreviewMs() > 0) {
+                firstPreview.labelValues(model).observe(timings.firstPreviewMs() / 1e3);
+            }
+        }
+    }
+}

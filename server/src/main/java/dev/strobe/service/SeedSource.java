@@ -1,0 +1,20 @@
+package dev.strobe.service;
+
+import java.security.SecureRandom;
+import java.util.function.LongSupplier;
+
+/** Seeds for requests that send none. Thread-safe. */
+@FunctionalInterface
+public interface SeedSource {
+    long next();
+
+    /** Random 64-bit seeds. */
+    static SeedSource random() {
+        SecureRandom r = new SecureRandom();
+        return r::nextLong;
+    }
+
+    static SeedSource of(LongSupplier s) {
+        return s::getAsLong;
+    }
+}
