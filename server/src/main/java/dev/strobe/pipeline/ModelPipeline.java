@@ -125,7 +125,7 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
             if (s.length() != n) {
                 throw new IllegalArgumentException("a UNet batch must share one latent shape");
             }
-            EulerSampler.scaleModelInput(s.x(), 0, n, s.sigma(), sample, i * n);
+            EulerSampler.scaleModelInput(s.x(), 0, s.sigma(), sample, i * n, n);
             timesteps[i] = (float) s.timestep();
             System.arraycopy(item.conditioning().hiddenStates(), 0, hidden, i * hiddenLen, hiddenLen);
             System.arraycopy(item.conditioning().pooled(), 0, pooled, i * pooledLen, pooledLen);
@@ -141,8 +141,8 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
         PredictionType prediction = config.prediction();
         for (int i = 0; i < b; i++) {
             LatentState s = batch.get(i).state();
-            EulerSampler.denoised(s.x(), out, i * n, n, s.sigma(), prediction, s.x0());
-            EulerSampler.step(s.x(), s.x0(), n, s.sigma(), s.nextSigma());
+            EulerSampler.denoised(s.x(), 0, out, i * n, s.sigma(), prediction, s.x0(), 0, n);
+            EulerSampler.step(s.x(), 0, s.x0(), 0, s.sigma(), s.nextSigma(), n);
             s.advance();
         }
     }

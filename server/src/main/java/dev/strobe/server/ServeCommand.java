@@ -1,0 +1,197 @@
+package dev.strobe.server;
+
+import dev.strobe.engine.EngineException;
+import dev.strobe.grpc.AuthTokens;
+import dev.strobe.grpc.EdgeSettings;
+import dev.strobe.scheduler.BatcherConfig;
+import dev.strobe.scheduler.StagePolicy;
+import dev.strobe.service.Limits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code strobe serve}: starts the server and runs until SIGTERM/SIGINT, then drains (health
+ * NOT_SERVING, new calls UNAVAILABLE, streams in flight finish within --drain-timeout) and exits 0.
+ * Every option also reads STROBE_&lt;OPTION&gt; from the environment and a --config file.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve SDXL-Lightning image generation over gRPC.")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--config", description = "Properties file with option defaults (key = option name without dashes).")
+    Path config;
+
+    @Option(names = "--port", defaultValue = "50051", description = "gRPC port (0 = any free port). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--models", defaultValue = "models", description = "Model repository folder. Default: ${DEFAULT-VALUE}.")
+    Path models;
+
+    @Option(names = "--generate-models", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Generate the embedded tiny models when the models folder has none (default: on).")
+    boolean generateModels;
+
+    @Option(names = "--default-model", description = "Model for requests that name none (default: tiny-lightning-4step or the first).")
+    String defaultModel;
+
+    @Option(names = "--engine", defaultValue = "", description = "UNet engine for every model: onnxruntime, tensorrt, ... (default: as each model.json says).")
+    String engine;
+
+    @Option(names = "--allow-fallback", defaultValue = "false", description = "Fall back to ONNX Runtime when the chosen engine cannot run here.")
+    boolean allowFallback;
+
+    @Option(names = "--queue-size", defaultValue = "64", description = "Requests waiting to start; one more gets RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
+    int queueSize;
+
+    @Option(names = "--max-active-images", defaultValue = "32", description = "Images between text encoding and delivery. Default: ${DEFAULT-VALUE}.")
+    int maxActiveImages;
+
+    @Option(names = "--max-batch", defaultValue = "8", description = "Images per UNet call (the engine may allow fewer). Default: ${DEFAULT-VALUE}.")
+    int maxBatch;
+
+    @Option(names = "--max-wait", defaultValue = "0ms", converter = DurationConverter.class,
+            description = "How long a UNet batch may wait to fill up. Default: ${DEFAULT-VALUE} (never wait).")
+    Duration maxWait;
+
+    @Option(names = "--encode-max-batch", defaultValue = "8", description = "Prompts per text-encoder call. Default: ${DEFAULT-VALUE}.")
+    int encodeMaxBatch;
+
+    @Option(names = "--encode-max-wait", defaultValue = "0ms", converter = DurationConverter.class,
+            description = "How long a text-encoder batch may wait to fill up. Default: ${DEFAULT-VALUE}.")
+    Duration encodeMaxWait;
+
+    @Option(names = "--decode-max-batch", defaultValue = "2", description = "Images per VAE call. Default: ${DEFAULT-VALUE}.")
+    int decodeMaxBatch;
+
+    @Option(names = "--decode-max-wait", defaultValue = "0ms", converter = DurationConverter.class,
+            description = "How long a VAE batch may wait to fill up. Default: ${DEFAULT-VALUE}.")
+    Duration decodeMaxWait;
+
+    @Option(names = "--output-threads", defaultValue = "0", description = "Threads encoding images and sending events (0 = number of cores, at least 2).")
+    int outputThreads;
+
+    @Option(names = "--metrics-port", defaultValue = "-1", description = "Prometheus /metrics port (-1 = off, 0 = any free port).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", description = "Address of the metrics endpoint. Default: ${DEFAULT-VALUE}.")
+    String metricsHost;
+
+    @Option(names = "--tls-cert", description = "Server certificate chain (PEM); enables TLS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "Server private key (PEM, PKCS#8).")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "CA for client certificates; enables mutual TLS.")
+    Path tlsClientCa;
+
+    @Option(names = "--auth-tokens-file", description = "Bearer tokens, one per line ('TOKEN' or 'TOKEN models=a,b').")
+    Path authTokensFile;
+
+    @Option(names = "--auth-tokens", description = "Comma-separated bearer tokens (prefer STROBE_AUTH_TOKENS or a file).")
+    String authTokens;
+
+    @Option(names = "--auth-health", defaultValue = "false", description = "Require tokens for health and reflection too.")
+    boolean authHealth;
+
+    @Option(names = "--max-message-bytes", defaultValue = "4194304", description = "Largest request message. Default: ${DEFAULT-VALUE}.")
+    int maxMessageBytes;
+
+    @Option(names = "--max-prompt-chars", defaultValue = "10000", description = "Longest prompt in characters. Default: ${DEFAULT-VALUE}.")
+    int maxPromptChars;
+
+    @Option(names = "--max-streams-per-connection", defaultValue = "100", description = "Concurrent streams per HTTP/2 connection. Default: ${DEFAULT-VALUE}.")
+    int maxStreams;
+
+    @Option(names = "--keepalive-time", defaultValue = "2m", converter = DurationConverter.class, description = "Ping idle connections after. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTime;
+
+    @Option(names = "--keepalive-timeout", defaultValue = "20s", converter = DurationConverter.class, description = "Close when a ping is unanswered for. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTimeout;
+
+    @Option(names = "--permit-keepalive-time", defaultValue = "20s", converter = DurationConverter.class, description = "Minimum interval of client pings. Default: ${DEFAULT-VALUE}.")
+    Duration permitKeepAliveTime;
+
+    @Option(names = "--max-connection-idle", defaultValue = "30m", converter = DurationConverter.class, description = "Close idle connections after. Default: ${DEFAULT-VALUE}.")
+    Duration maxConnectionIdle;
+
+    @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class, description = "Time streams in flight get on shutdown. Default: ${DEFAULT-VALUE}.")
+    Duration drainTimeout;
+
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run one small generation per model before reporting SERVING (default: on).")
+    boolean warmup;
+
+    ServerSettings settings() throws java.io.IOException {
+        AuthTokens tokens = null;
+        if (authTokensFile != null) {
+            tokens = AuthTokens.fromFile(authTokensFile);
+        } else if (authTokens != null && !authTokens.isBlank()) {
+            tokens = AuthTokens.fromList(authTokens);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+        }
+        EdgeSettings edge = new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, authHealth,
+                maxMessageBytes, maxStreams, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, maxConnectionIdle);
+        BatcherConfig batcher = new BatcherConfig(queueSize, maxActiveImages,
+                new StagePolicy(encodeMaxBatch, encodeMaxWait),
+                new StagePolicy(maxBatch, maxWait),
+                new StagePolicy(decodeMaxBatch, decodeMaxWait));
+        int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        return new ServerSettings(models, generateModels, defaultModel, engine, allowFallback, batcher,
+                new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerSettings s;
+        try {
+            s = settings();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("strobe: " + e.getMessage());
+            return 2;
+        }
+        StrobeServer server;
+        try {
+            server = StrobeServer.start(s, null);
+        } catch (EngineException e) {
+            System.err.println("strobe: " + e.getMessage());
+            log.debug("start-up failed", e);
+            return e.kind() == EngineException.Kind.MISSING_LIBRARY ? 3 : 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("strobe: cannot start: " + e.getMessage());
+            log.debug("start-up failed", e);
+            return 1;
+        }
+        System.out.println("strobe listening on port " + server.port()
+                + (server.metricsPort() >= 0 ? " (metrics on port " + server.metricsPort() + ")" : ""));
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            try {
+                server.drainAndStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        };
+        Signals.onTerminate(stop);
+        stopped.await();
+        return 0;
+    }
+}
