@@ -38,7 +38,7 @@ final class CudaGraphCache {
     }
 
     Action action(Key key) {
-        if (graphs.containsKey(key)) {
+        if (graphs.get(key) != null) { // get, not containsKey: it refreshes the LRU order
             return Action.REPLAY;
         }
         if (failed.contains(key)) {
