@@ -12,6 +12,7 @@ import dev.strobe.engine.EngineException;
 import dev.strobe.engine.EngineInfo;
 import dev.strobe.engine.EngineProvider;
 import dev.strobe.engine.TensorSpec;
+import dev.strobe.engine.tensorrt.MissingLibraries;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -53,8 +54,9 @@ public final class DjlTensorRtProvider implements EngineProvider {
             djl = ai.djl.engine.Engine.getEngine(DJL_ENGINE);
         } catch (RuntimeException | LinkageError e) {
             throw new EngineException(EngineException.Kind.MISSING_LIBRARY,
-                    "DJL's TensorRT engine could not start (" + e.getMessage()
-                            + "); it needs TensorRT 8.4 and CUDA 11 on LD_LIBRARY_PATH and a GPU", e);
+                    "DJL's TensorRT engine could not start: " + MissingLibraries.missing(e)
+                            + "; it needs TensorRT 8.4 and CUDA 11.x on LD_LIBRARY_PATH and an NVIDIA GPU"
+                            + " (legacy route; prefer engine \"tensorrt\")", e);
         }
         int device = Integer.parseInt(options.getOrDefault("device_id", "0"));
         Model model = Model.newInstance(file.getFileName().toString(), Device.gpu(device), DJL_ENGINE);

@@ -16,11 +16,12 @@ public final class MissingLibraries {
     private static final Pattern SHARED_OBJECT =
             Pattern.compile("([A-Za-z0-9_.+-]+\\.so[0-9.]*): cannot open shared object file");
     private static final Pattern JNI_NAME = Pattern.compile("no (jni[A-Za-z0-9_]+) in java\\.library\\.path");
+    private static final Pattern UNDEFINED = Pattern.compile("undefined symbol: ([A-Za-z0-9_]+)");
     private static final Pattern NO_CLASS = Pattern.compile("(org\\.bytedeco\\.[A-Za-z0-9_.]+)");
 
     /** How to fix it; ends every line. */
-    public static final String HOW_TO_FIX = "install the NVIDIA driver (r580+), the CUDA 13 runtime and TensorRT 10.x"
-            + " and put their lib folders on LD_LIBRARY_PATH, or build strobe with `mvn -Ptensorrt-redist package`"
+    public static final String HOW_TO_FIX = "install the NVIDIA driver (r580+), the CUDA 13 runtime and TensorRT 10.15"
+            + " (what org.bytedeco:tensorrt 10.15-1.5.13 is built against) and put their lib folders on LD_LIBRARY_PATH, or build strobe with `mvn -Ptensorrt-redist package`"
             + " to bundle TensorRT and the CUDA runtime (the driver must still come from the machine)";
 
     private MissingLibraries() {}
@@ -31,7 +32,7 @@ public final class MissingLibraries {
     }
 
     /** The missing piece, as precisely as the cause chain tells. */
-    static String missing(Throwable t) {
+    public static String missing(Throwable t) {
         String jni = null;
         String noClass = null;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -39,6 +40,11 @@ public final class MissingLibraries {
             Matcher so = SHARED_OBJECT.matcher(m);
             if (so.find()) {
                 return so.group(1) + " not found (" + whatIs(so.group(1)) + ")";
+            }
+            Matcher u = UNDEFINED.matcher(m);
+            if (u.find()) {
+                return "a library on LD_LIBRARY_PATH lacks symbol " + u.group(1)
+                        + " (TensorRT or CUDA older than the JNI glue expects)";
             }
             Matcher j = JNI_NAME.matcher(m);
             if (j.find() && jni == null) {

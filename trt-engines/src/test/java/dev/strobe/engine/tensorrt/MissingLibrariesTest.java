@@ -30,6 +30,14 @@ class MissingLibrariesTest {
     }
 
     @Test
+    void anOlderTensorRtIsNamedByItsMissingSymbol() {
+        String m = MissingLibraries.missing(new UnsatisfiedLinkError(
+                "/root/.javacpp/cache/t.jar/libjninvinfer.so: undefined symbol: _ZN8nvinfer18IRuntime11loadRuntimeEPKc"));
+        assertTrue(m.contains("lacks symbol _ZN8nvinfer18IRuntime11loadRuntimeEPKc"), m);
+        assertTrue(m.contains("older than the JNI glue expects"), m);
+    }
+
+    @Test
     void aSecondAttemptInTheSameJvmStillSaysWhatIsNeeded() {
         // what JavaCPP throws after its first failure: the class stays uninitialised
         ExceptionInInitializerError first = new ExceptionInInitializerError(
