@@ -87,9 +87,18 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + plan, e);
         }
-        try (BytePointer blob = new BytePointer(size)) {
+        // Pointer.malloc, not new BytePointer(size): a 5 GB plan would exceed JavaCPP's maxBytes
+        // accounting (which defaults to the Java heap size) although it is plain native memory
+        Pointer raw = Pointer.malloc(size);
+        if (raw == null || raw.isNull()) {
+            throw new TrtNativeException("cannot allocate " + size + " bytes of host memory to read " + plan);
+        }
+        try {
+            BytePointer blob = new BytePointer(raw);
             readFully(plan, blob, size);
             engine = runtime.deserializeCudaEngine(blob.position(0).limit(size), size);
+        } finally {
+            Pointer.free(raw);
         }
         if (engine == null || engine.isNull()) {
             throw new TrtNativeException("deserializeCudaEngine failed for " + plan + ": "
