@@ -171,7 +171,7 @@ public final class TensorRtEngine implements Engine {
         adapter.sync();
         for (TrtIoTensor t : io) {
             long[] shape = outShapes.get(t.name());
-            if (shape != null) {
+            if (shape != null && (t.batched() || !parts.containsKey(t.name()))) { // a scalar output once
                 int keep = t.batched() ? c.count() : 1;
                 Tensor part = TensorCodec.decode(buf.host(t.name()), t.dataType(), shape, keep);
                 parts.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(part);

@@ -80,20 +80,27 @@ public final class TensorRtProvider implements EngineProvider {
         }
     }
 
-    /** What engine.json says the plan was built with, so a version or GPU mismatch is obvious. */
+    /**
+     * What the engine.json written by build-engine beside the plan says it was built with, so a
+     * TensorRT version or GPU mismatch is obvious from the one error line.
+     */
     private static String builtWith(Path plan) {
-        Path json = plan.resolveSibling(dev.strobe.engine.build.EngineMetadata.FILE_NAME);
+        Path json = plan.resolveSibling("engine.json");
         try {
             if (Files.isRegularFile(json)) {
-                dev.strobe.engine.build.EngineMetadata m = dev.strobe.engine.build.EngineMetadata.read(json);
-                return " (engine.json: built with TensorRT " + m.tensorrtVersion + " on " + m.gpuName
-                        + " compute " + m.computeCapability + "; a plan only loads with the same TensorRT"
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+                return " (engine.json: built with TensorRT " + field(o, "tensorrt_version") + " on " + field(o, "gpu_name")
+                        + " compute " + field(o, "compute_capability") + "; a plan only loads with the same TensorRT"
                         + " version on the same GPU model)";
             }
         } catch (java.io.IOException | RuntimeException ignored) {
             // the load error is what matters
         }
         return " (a plan only loads with the TensorRT version and GPU model it was built with)";
+    }
+
+    private static String field(com.google.gson.JsonObject o, String name) {
+        return o.has(name) && !o.get(name).isJsonNull() ? o.get(name).getAsString() : "?";
     }
 
     private static void closeQuietly(TrtAdapter adapter) {
