@@ -46,6 +46,24 @@ final class OrtProviderErrors {
                 "ONNX Runtime rejected the " + ep + " execution provider options: " + oneLine(message));
     }
 
+    private static final Pattern GPU_START = Pattern.compile(
+            "cannot open shared object file|no CUDA-capable device|CUDA driver version is insufficient"
+                    + "|cudaErrorNoDevice|cudaErrorInsufficientDriver|Failed to load library");
+
+    /**
+     * A session that failed to be created with a GPU provider: when the GPU stack could not start
+     * (library, driver or device missing) the failure is MISSING_LIBRARY with one line; otherwise
+     * empty, and the caller reports the model as unloadable.
+     */
+    static java.util.Optional<EngineException> atSessionCreation(ExecutionProviderConfig ep, String message) {
+        if (ep.kind() == ExecutionProviderConfig.Kind.CPU || message == null || !GPU_START.matcher(message).find()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new EngineException(EngineException.Kind.MISSING_LIBRARY,
+                "ONNX Runtime's " + ep.kind().label() + " execution provider could not start on device " + ep.deviceId()
+                        + ": " + oneLine(message) + "; check nvidia-smi, the driver, and " + GPU_STACK));
+    }
+
     /** The providers of the ONNX Runtime build on the classpath. */
     static EnumSet<OrtProvider> available() {
         return OrtEnvironment.getAvailableProviders();

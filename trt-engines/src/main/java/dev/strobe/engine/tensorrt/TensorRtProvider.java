@@ -57,7 +57,12 @@ public final class TensorRtProvider implements EngineProvider {
                             + " (build it on this GPU with build-engine or trtexec; see trt-engines/README.md)");
         }
         TensorRtOptions opts = TensorRtOptions.parse(options);
-        TrtAdapter adapter = adapters.get();
+        TrtAdapter adapter;
+        try {
+            adapter = adapters.get();
+        } catch (LinkageError e) { // JavaCPP classes whose native side cannot load
+            throw new EngineException(EngineException.Kind.MISSING_LIBRARY, MissingLibraries.describe(e), e);
+        }
         try {
             adapter.deserialize(file, opts.deviceId());
             TensorRtEngine engine = new TensorRtEngine(adapter, file.toString(), opts);

@@ -59,6 +59,19 @@ class GpuProviderOnCpuJarTest {
     }
 
     @Test
+    void aGpuThatCannotStartAtSessionCreationIsMissingLibrary() {
+        ExecutionProviderConfig cuda = ExecutionProviderConfig.from(Map.of("execution_provider", "cuda", "device_id", "1"));
+        EngineException e = OrtProviderErrors.atSessionCreation(cuda,
+                "Error code - ORT_RUNTIME_EXCEPTION - message: CUDA failure 100: no CUDA-capable device is detected ;"
+                        + " GPU=0 ; hostname=h ; file=cuda_call.cc ; line=123").orElseThrow();
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind());
+        assertTrue(e.getMessage().startsWith("ONNX Runtime's cuda execution provider could not start on device 1: "), e.getMessage());
+        assertTrue(OrtProviderErrors.atSessionCreation(cuda, "Load model from x failed: Protobuf parsing failed").isEmpty());
+        assertTrue(OrtProviderErrors.atSessionCreation(ExecutionProviderConfig.from(Map.of()),
+                "no CUDA-capable device is detected").isEmpty(), "a CPU session is never a GPU problem");
+    }
+
+    @Test
     void cpuStillWorks() throws Exception {
         try (var so = SessionOptionsFactory.create(Map.of("intra_op_threads", "1"))) {
             assertTrue(so != null);

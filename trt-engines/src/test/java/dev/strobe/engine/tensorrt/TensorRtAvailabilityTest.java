@@ -55,6 +55,18 @@ class TensorRtAvailabilityTest {
     }
 
     @Test
+    void theRealAdapterFailsCleanlyEvenWhenTheProbeIsBypassed() throws Exception {
+        if (machineHasNvidiaDriver()) {
+            return;
+        }
+        Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1, 2, 3});
+        TensorRtProvider p = TensorRtProvider.javacpp(new TensorRtAvailability(() -> { }));
+        EngineException e = assertThrows(EngineException.class, () -> p.load(plan, Map.of()));
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind());
+        assertTrue(e.getMessage().startsWith("TensorRT backend unavailable: "), e.getMessage());
+    }
+
+    @Test
     void theAnswerIsWorkedOutOnce() {
         AtomicInteger probes = new AtomicInteger();
         TensorRtAvailability a = new TensorRtAvailability(() -> {
