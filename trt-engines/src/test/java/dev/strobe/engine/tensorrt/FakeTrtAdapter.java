@@ -35,7 +35,6 @@ final class FakeTrtAdapter implements TrtAdapter {
     private int profile = 0;
     private int nextId;
     boolean closed;
-    boolean deserialized;
 
     FakeTrtAdapter(List<TrtIoTensor> io, List<Map<String, ShapeRange>> profiles) {
         this.io = io;
@@ -79,7 +78,6 @@ final class FakeTrtAdapter implements TrtAdapter {
     @Override
     public void deserialize(Path plan, int deviceId) {
         call("deserialize", plan.getFileName() + " device " + deviceId);
-        deserialized = true;
     }
 
     @Override

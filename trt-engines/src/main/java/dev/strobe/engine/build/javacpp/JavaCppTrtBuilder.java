@@ -47,6 +47,7 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
     private static final int WRITE_CHUNK = 1 << 30;
 
     @Override
+    @SuppressWarnings("deprecation") // kFP16: weak typing is deprecated since TensorRT 10.12, still what --fp16 means
     public Result build(BuildRequest r) {
         TrtLogger logger = new TrtLogger();
         Cuda.check(cudaSetDevice(r.deviceId()), "cudaSetDevice(" + r.deviceId() + ")");
