@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * which runs it on DJL NDArrays.
  *
  * <p>Options (all optional): {@code intra_op_threads}, {@code inter_op_threads},
- * {@code optimization} (all|extended|basic|none), {@code execution_provider} (cpu|cuda|tensorrt),
- * {@code device_id}, {@code max_batch} (default 64).
+ * {@code optimization} (all|extended|basic|none), {@code max_batch} (default 64), and the execution
+ * provider keys of {@link ExecutionProviderConfig} ({@code execution_provider} cpu|cuda|tensorrt,
+ * {@code device_id}, {@code fp16}, {@code trt_*} ...; GPU providers need -Ponnxruntime_gpu).
  */
 public final class OnnxRuntimeProvider implements EngineProvider {
     public static final String NAME = "onnxruntime";
@@ -68,6 +69,11 @@ public final class OnnxRuntimeProvider implements EngineProvider {
         try (OrtSession.SessionOptions so = SessionOptionsFactory.create(options)) {
             session = env.createSession(file.toString(), so);
         } catch (OrtException e) {
+            OrtProviderErrors.atSessionCreation(ExecutionProviderConfig.from(options), e.getMessage())
+                    .ifPresent(gpu -> {
+                        gpu.initCause(e);
+                        throw gpu;
+                    });
             throw new EngineException(
                     EngineException.Kind.INVALID_MODEL,
                     "ONNX Runtime cannot load " + file + ": " + e.getMessage(),
