@@ -1,7 +1,10 @@
 package dev.strobe.server;
 
 import dev.strobe.engine.Engines;
+import dev.strobe.engine.djltrt.DjlTensorRt;
 import dev.strobe.engine.onnx.OnnxRuntimeProvider;
+import dev.strobe.engine.tensorrt.TensorRtAvailability;
+import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
 import dev.strobe.grpc.RequestLog;
 import dev.strobe.pipeline.ImageCodec;
@@ -59,9 +62,16 @@ public final class StrobeServer implements AutoCloseable {
         this.metricsEndpoint = metricsEndpoint;
     }
 
-    /** The engines this build knows. */
+    /**
+     * The engines this build knows: ONNX Runtime (CPU, or GPU with the onnxruntime_gpu profile),
+     * TensorRT 10 through JavaCPP, and DJL's legacy TensorRT 8 engine (only with its profile).
+     * Each is named explicitly; DJL's default engine is never used.
+     */
     public static Engines engines() {
-        return new Engines().register(new OnnxRuntimeProvider());
+        return new Engines()
+                .register(new OnnxRuntimeProvider())
+                .register(TensorRtProvider.javacpp(TensorRtAvailability.javacpp()))
+                .register(DjlTensorRt.provider());
     }
 
     /**
