@@ -4,13 +4,13 @@ import dev.strobe.client.StrobeClient;
 import dev.strobe.client.TlsOptions;
 import dev.strobe.client.Tokens;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * The connection options shared by the strobe command-line tools (a picocli mixin): server target,
- * TLS files, bearer token and deadline. Filled by picocli, read once on the main thread.
+ * TLS files and bearer token. Used by generate, models and the load driver. Filled by picocli, read
+ * once on the main thread.
  */
 public final class ConnectionOptions {
 
@@ -20,6 +20,11 @@ public final class ConnectionOptions {
   @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = DEFAULT_TARGET,
       description = "Server address (default: ${DEFAULT-VALUE}).")
   String target;
+
+  /** The server address given (or the default). */
+  public String target() {
+    return target;
+  }
 
   @Option(names = "--tls", description = "Connect with TLS (implied by --ca, --cert and --key).")
   boolean tls;
@@ -46,28 +51,13 @@ public final class ConnectionOptions {
       description = "File holding the bearer token. Without --token and --token-file, $STROBE_TOKEN is used.")
   Path tokenFile;
 
-  @Option(names = "--deadline", paramLabel = "DURATION", defaultValue = "60s",
-      converter = DurationConverter.class,
-      description = "Time allowed for the whole call including retries, e.g. 500ms, 60s, 2m; 0 for none (default: ${DEFAULT-VALUE}).")
-  Duration deadline;
-
-  @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
-      description = "Retries on UNAVAILABLE or RESOURCE_EXHAUSTED before the first event (default: ${DEFAULT-VALUE}).")
-  int retries;
-
   /**
-   * A client builder with these options applied.
+   * A client builder with the target, TLS and token applied (deadline and retries are the caller's).
    *
    * @throws dev.strobe.client.ClientConfigurationException when files are missing or options conflict
    */
-  StrobeClient.Builder toBuilder(Map<String, String> environment) {
-    if (retries < 0) {
-      throw new dev.strobe.client.ClientConfigurationException("--retries must be 0 or more, got " + retries);
-    }
-    StrobeClient.Builder builder = StrobeClient.builder()
-        .target(target)
-        .defaultDeadline(deadline.isZero() ? null : deadline)
-        .retryPolicy(dev.strobe.client.RetryPolicy.withAttempts(retries + 1));
+  public StrobeClient.Builder toBuilder(Map<String, String> environment) {
+    StrobeClient.Builder builder = StrobeClient.builder().target(target);
     if (tls || caFile != null || certFile != null || keyFile != null) {
       builder.tls(new TlsOptions(caFile, certFile, keyFile, authority));
     }

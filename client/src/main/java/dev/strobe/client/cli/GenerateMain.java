@@ -94,6 +94,8 @@ public final class GenerateMain implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin CallOptions callOptions;
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   private final PrintStream out;
@@ -129,7 +131,7 @@ public final class GenerateMain implements Callable<Integer> {
     ImageFiles files = new ImageFiles(outputFile, previewDir);
     StrobeClient.Builder builder;
     try {
-      builder = connection.toBuilder(environment);
+      builder = callOptions.applyTo(connection.toBuilder(environment));
     } catch (ClientConfigurationException e) {
       err.println("error: " + e.getMessage());
       return ExitCodes.INVALID_ARGUMENTS;

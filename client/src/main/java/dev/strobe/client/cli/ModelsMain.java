@@ -30,6 +30,8 @@ public final class ModelsMain implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
+  @Mixin CallOptions callOptions;
+
   private final PrintStream out;
   private final PrintStream err;
   private final Map<String, String> environment;
@@ -52,7 +54,7 @@ public final class ModelsMain implements Callable<Integer> {
   @Override
   public Integer call() {
     ListModelsResponse response;
-    try (StrobeClient client = connection.toBuilder(environment).build()) {
+    try (StrobeClient client = callOptions.applyTo(connection.toBuilder(environment)).build()) {
       response = client.listModels();
     } catch (ClientConfigurationException e) {
       err.println("error: " + e.getMessage());
