@@ -18,7 +18,7 @@ python_bin="${PYTHON:-/usr/bin/python3}"
 prompt="${STROBE_TEST_PROMPT:-a lighthouse on a cliff at dusk}"
 
 if [[ $# -ne 1 || "$1" == "-h" || "$1" == "--help" ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
   exit 2
 fi
 
