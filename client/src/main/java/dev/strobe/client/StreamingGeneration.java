@@ -10,6 +10,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -191,14 +192,22 @@ final class StreamingGeneration implements GenerationHandle {
     }
     listener.onRetry(attempts() + 1, error, backoff);
     boolean cancelledMeanwhile;
+    boolean scheduled = false;
     synchronized (lock) {
       cancelledMeanwhile = cancelReason != null;
       if (!cancelledMeanwhile) {
-        pendingRetry = scheduler.schedule(this::startAttempt, backoff.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+          pendingRetry = scheduler.schedule(this::startAttempt, backoff.toNanos(), TimeUnit.NANOSECONDS);
+          scheduled = true;
+        } catch (RejectedExecutionException e) {
+          finished = true; // the client was closed: nothing can retry, report the real failure
+        }
       }
     }
     if (cancelledMeanwhile) {
       finishCancelled();
+    } else if (!scheduled) {
+      fail(error);
     }
   }
 

@@ -16,6 +16,7 @@ import io.grpc.ManagedChannelRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -253,7 +254,7 @@ public final class StrobeClient implements AutoCloseable {
 
     /** When to retry; {@link RetryPolicy#noRetries()} turns retries off. */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      this.retryPolicy = java.util.Objects.requireNonNull(retryPolicy, "retryPolicy");
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
     }
 
@@ -265,7 +266,7 @@ public final class StrobeClient implements AutoCloseable {
 
     /** Source of the backoff jitter, uniform in [0, 1); tests pin it. */
     public Builder jitterSource(DoubleSupplier random) {
-      this.random = java.util.Objects.requireNonNull(random, "random");
+      this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 

@@ -241,6 +241,20 @@ abstract class StrobeClientContractTest {
   }
 
   @Test
+  void aRetryAfterTheClientWasClosedReportsTheFailureInsteadOfHanging() throws Exception {
+    fake.then(FakeImageGenerator.fail(Status.UNAVAILABLE.withDescription("going away")));
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    scheduler.shutdown(); // as after close(): no retry can be scheduled
+    StrobeClient client = client(startServer(fake, headers).scheduler(scheduler));
+
+    StrobeException e = assertThrows(StrobeException.class, () -> client.generate(request("late")));
+
+    assertEquals(Status.Code.UNAVAILABLE, e.code());
+    assertEquals(1, fake.generateCalls());
+  }
+
+  @Test
   void listModelsRetriesUnavailable() throws Exception {
     fake.failListModels(Status.UNAVAILABLE);
     StrobeClient client = client(startServer(fake, headers));

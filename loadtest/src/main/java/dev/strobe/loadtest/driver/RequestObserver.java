@@ -38,10 +38,6 @@ final class RequestObserver implements GenerationListener {
     this.onFinished = onFinished;
   }
 
-  long intendedNanos() {
-    return intendedNanos;
-  }
-
   /** Remembers the request's handle so {@link #abandon} can cancel it. */
   void attach(RequestSender.InFlight handle) {
     this.inFlight = handle;
