@@ -119,8 +119,8 @@ public record RunSummary(
         : "closed loop, " + shape.concurrency() + " concurrent stream(s)";
     sb.append(String.format(Locale.ROOT, "strobe load test: %s; %.1f s measured after %.1f s warm-up%n",
         load, durationSeconds, warmupSeconds));
-    sb.append(String.format(Locale.ROOT, "requests:   %d sent, %d completed, %d failed %s, %d incomplete, error ratio %.2f%%%n",
-        sent, completed, errorCount(), errors.isEmpty() ? "" : new TreeMap<>(errors), incomplete, errorRatio * 100));
+    sb.append(String.format(Locale.ROOT, "requests:   %d sent, %d completed, %d failed%s, %d incomplete, error ratio %.2f%%%n",
+        sent, completed, errorCount(), errors.isEmpty() ? "" : " " + new TreeMap<>(errors), incomplete, errorRatio * 100));
     sb.append(String.format(Locale.ROOT, "throughput: %.3f images/s, %.3f streams/s%n", imagesPerSecond, streamsPerSecond));
     sb.append(line("time to first preview", timeToFirstPreview));
     sb.append(line("time to final image", timeToFinalImage));
