@@ -5,7 +5,6 @@ import dev.strobe.api.v1.ImageFormat;
 import dev.strobe.api.v1.PreviewFormat;
 import dev.strobe.api.v1.PreviewOptions;
 import dev.strobe.client.ClientConfigurationException;
-import dev.strobe.client.GenerationEvent;
 import dev.strobe.client.GenerationHandle;
 import dev.strobe.client.StrobeClient;
 import dev.strobe.client.StrobeException;
