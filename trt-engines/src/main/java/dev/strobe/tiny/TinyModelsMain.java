@@ -64,12 +64,19 @@ public final class TinyModelsMain implements Callable<Integer> {
         }
     }
 
-    /** One readable line for an I/O failure (a bare path is not enough to act on). */
-    private static String describe(Exception e) {
+    /** One readable line for an I/O failure (Java names some only by the path and the class). */
+    private String describe(Exception e) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         if (t instanceof FileSystemException f) {
-            String reason = f.getReason() != null ? f.getReason() : t.getClass().getSimpleName();
-            return f.getFile() + ": " + reason;
+            String reason = f.getReason() != null ? f.getReason() : switch (t.getClass().getSimpleName()) {
+                case "AccessDeniedException" -> "permission denied";
+                case "NoSuchFileException" -> "no such file or folder";
+                case "FileAlreadyExistsException" -> "exists and is not a folder";
+                case "NotDirectoryException" -> "is not a folder";
+                case "DirectoryNotEmptyException" -> "folder is not empty";
+                default -> t.getClass().getSimpleName();
+            };
+            return out.toString().equals(f.getFile()) ? reason : f.getFile() + ": " + reason;
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }

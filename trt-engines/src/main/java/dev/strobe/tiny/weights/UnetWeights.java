@@ -108,10 +108,11 @@ public final class UnetWeights {
             int in = l == 0 ? LATENT_CHANNELS : RESIDUAL_WIDTH;
             timeScale[l] = r.normal(0.5 / Math.sqrt(TIME_HIDDEN), TIME_HIDDEN, RESIDUAL_WIDTH);
             timeScaleBias[l] = r.normal(0.05, RESIDUAL_WIDTH);
-            residual[l] = r.normal(1 / Math.sqrt(in * 9.0), RESIDUAL_WIDTH, in, 3, 3);
+            residual[l] = r.normal(Math.sqrt(2 / (in * 9.0)), RESIDUAL_WIDTH, in, 3, 3);
             residualBias[l] = r.normal(0.1, RESIDUAL_WIDTH);
         }
-        residualOut = r.normal(1 / Math.sqrt(RESIDUAL_WIDTH * 9.0), LATENT_CHANNELS, RESIDUAL_WIDTH, 3, 3);
+        // R of order 1, so the residual uses most of its 1e-4 range
+        residualOut = r.normal(5 / Math.sqrt(RESIDUAL_WIDTH * 9.0), LATENT_CHANNELS, RESIDUAL_WIDTH, 3, 3);
         residualOutBias = r.normal(0.1, LATENT_CHANNELS);
     }
 }
