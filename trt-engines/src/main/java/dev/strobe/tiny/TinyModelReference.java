@@ -17,8 +17,9 @@ import dev.strobe.tiny.weights.TinyWeights;
  * channel-major float arrays. The formulas are documented on {@link TextEncoderMath},
  * {@link UnetMath} and {@link VaeDecoderMath}.
  *
- * <p>Immutable; safe to share between threads. Slow-ish (plain loops): fine at 32x32 latents,
- * about a second per UNet evaluation at 128x128.
+ * <p>Immutable; safe to share between threads. Plain loops: at a 32x32 latent, cleanLatent takes
+ * about 0.1-0.4 s, residual 0.6 s and vaeDecode 0.35 s; at 128x128 (1024x1024 pixels) about 1 s,
+ * 3 s and 4 s. {@link #eulerFinalLatent} needs only one cleanLatent.
  */
 public final class TinyModelReference {
     /** hidden_states index the pipeline reads from text_encoder (penultimate of 12). */
@@ -149,10 +150,11 @@ public final class TinyModelReference {
      * @param sigmas the schedule, ending with 0 (n + 1 values)
      */
     public float[] eulerFinalLatent(float[] cleanLatent, float[] initialLatent, float[] sigmas, int h, int w) {
+        float[] blur = beta(sigmas[0]) > 0 ? blur(cleanLatent, h, w) : cleanLatent;
         float[] x = initialLatent.clone();
         float[] x0 = x;
         for (int k = 0; k + 1 < sigmas.length; k++) {
-            x0 = x0Target(x, sigmas[k], cleanLatent, h, w);
+            x0 = unet.target(x, sigmas[k], cleanLatent, blur);
             float ratio = sigmas[k + 1] - sigmas[k];
             for (int i = 0; i < x.length; i++) {
                 x[i] = x[i] + (x[i] - x0[i]) / sigmas[k] * ratio;

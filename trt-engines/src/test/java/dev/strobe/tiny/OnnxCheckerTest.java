@@ -1,8 +1,10 @@
 package dev.strobe.tiny;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.strobe.tiny.onnx.OnnxGraphBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,19 @@ class OnnxCheckerTest {
         Result r = run(command);
         assertEquals(0, r.exitCode, "the ONNX checker rejected a graph:\n" + r.output);
         assertEquals(8, r.output.lines().filter(l -> l.startsWith("ok ")).count(), r.output);
+    }
+
+    /** Guards the test above against passing vacuously: a graph using an undefined value fails. */
+    @Test
+    void checkerRejectsABrokenGraph(@TempDir Path dir) throws Exception {
+        assumeTrue(run(List.of(PYTHON, "-c", "import onnx")).exitCode == 0, "python3-onnx is not installed");
+        OnnxGraphBuilder g = new OnnxGraphBuilder("broken");
+        String x = g.input("x", OnnxGraphBuilder.FLOAT, "batch", 4);
+        g.output("y", g.add(x, "undefined_value"), OnnxGraphBuilder.FLOAT, "batch", 4);
+        Path file = dir.resolve("broken.onnx");
+        Files.write(file, g.toBytes());
+        Result r = run(List.of(PYTHON, "-c", CHECK, file.toString()));
+        assertNotEquals(0, r.exitCode, r.output);
     }
 
     private record Result(int exitCode, String output) {}

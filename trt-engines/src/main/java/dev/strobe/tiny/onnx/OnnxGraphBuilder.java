@@ -91,12 +91,6 @@ public final class OnnxGraphBuilder {
         return out;
     }
 
-    /** Adds a node with one output named {@code out}. */
-    public String opNamed(String out, String type, List<String> inputs, Attr... attrs) {
-        node(type, inputs, List.of(out), List.of(attrs));
-        return out;
-    }
-
     // ---- the handful of operators the tiny models use, spelled as in ONNX ----
 
     public String add(String a, String b) {

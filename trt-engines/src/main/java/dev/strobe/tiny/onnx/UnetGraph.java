@@ -146,11 +146,11 @@ public final class UnetGraph {
                 g.weight("time_hidden_bias", w.timeHiddenBias)));
         String one = g.scalar(1f);
         String r = sample;
-        for (int l = 0; l < w.residual.length; l++) {
-            String scale = g.reshape(g.add(g.matMul(hidden, g.weight("time_scale" + l, w.timeScale[l])),
-                    g.weight("time_scale" + l + "_bias", w.timeScaleBias[l])), -1, RESIDUAL_WIDTH, 1, 1);
-            String conv = g.conv(r, g.weight("residual" + l, w.residual[l]),
-                    g.weight("residual" + l + "_bias", w.residualBias[l]), 1);
+        for (int l = 0; l < w.residual.size(); l++) {
+            String scale = g.reshape(g.add(g.matMul(hidden, g.weight("time_scale" + l, w.timeScale.get(l))),
+                    g.weight("time_scale" + l + "_bias", w.timeScaleBias.get(l))), -1, RESIDUAL_WIDTH, 1, 1);
+            String conv = g.conv(r, g.weight("residual" + l, w.residual.get(l)),
+                    g.weight("residual" + l + "_bias", w.residualBias.get(l)), 1);
             r = g.silu(g.mul(conv, g.add(scale, one)));
         }
         String r3 = g.conv(r, g.weight("residual_out", w.residualOut), g.weight("residual_out_bias", w.residualOutBias), 1);

@@ -268,10 +268,10 @@ public final class UnetMath {
             hidden[i] = FloatKernels.silu(hidden[i] + w.timeHiddenBias.get(i));
         }
         float[] r = sample;
-        for (int l = 0; l < w.residual.length; l++) {
-            float[] g = FloatKernels.matMul(hidden, 1, TIME_HIDDEN, w.timeScale[l].data(), RESIDUAL_WIDTH);
-            r = FloatKernels.conv(r, h, wd, w.residual[l], w.residualBias[l], Padding.ZERO);
-            modulate(r, g, w.timeScaleBias[l], h * wd);
+        for (int l = 0; l < w.residual.size(); l++) {
+            float[] g = FloatKernels.matMul(hidden, 1, TIME_HIDDEN, w.timeScale.get(l).data(), RESIDUAL_WIDTH);
+            r = FloatKernels.conv(r, h, wd, w.residual.get(l), w.residualBias.get(l), Padding.ZERO);
+            modulate(r, g, w.timeScaleBias.get(l), h * wd);
         }
         float[] r3 = FloatKernels.conv(r, h, wd, w.residualOut, w.residualOutBias, Padding.ZERO);
         for (int i = 0; i < r3.length; i++) {

@@ -12,6 +12,9 @@ import static dev.strobe.tiny.TinyArchitecture.TIME_FREQUENCIES;
 import static dev.strobe.tiny.TinyArchitecture.TIME_HIDDEN;
 import static dev.strobe.tiny.TinyArchitecture.TIME_IDS;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Weights of the tiny UNet (see {@code UnetMath} for the formulas). K = POSITION_FEATURES,
  * D = ATTENTION_WIDTH, F = FEATURE_WIDTH, R = RESIDUAL_WIDTH.
@@ -60,11 +63,11 @@ public final class UnetWeights {
      * [TIME_HIDDEN, R] and [R] per modulated residual layer (the input layer and each hidden one):
      * FiLM scales from the timestep embedding.
      */
-    public final Param[] timeScale;
-    public final Param[] timeScaleBias;
+    public final List<Param> timeScale;
+    public final List<Param> timeScaleBias;
     /** 3x3 convolutions, zero padded, with biases: 4 -> R, then RESIDUAL_DEPTH times R -> R. */
-    public final Param[] residual;
-    public final Param[] residualBias;
+    public final List<Param> residual;
+    public final List<Param> residualBias;
     /** 3x3 convolution R -> 4, zero padded, with bias. */
     public final Param residualOut;
     public final Param residualOutBias;
@@ -100,17 +103,21 @@ public final class UnetWeights {
         timeHidden = r.normal(1 / Math.sqrt(2 * TIME_FREQUENCIES), 2 * TIME_FREQUENCIES, TIME_HIDDEN);
         timeHiddenBias = r.normal(0.1, TIME_HIDDEN);
         int layers = RESIDUAL_DEPTH + 1;
-        timeScale = new Param[layers];
-        timeScaleBias = new Param[layers];
-        residual = new Param[layers];
-        residualBias = new Param[layers];
+        List<Param> scales = new ArrayList<>();
+        List<Param> scaleBiases = new ArrayList<>();
+        List<Param> convs = new ArrayList<>();
+        List<Param> convBiases = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             int in = l == 0 ? LATENT_CHANNELS : RESIDUAL_WIDTH;
-            timeScale[l] = r.normal(0.5 / Math.sqrt(TIME_HIDDEN), TIME_HIDDEN, RESIDUAL_WIDTH);
-            timeScaleBias[l] = r.normal(0.05, RESIDUAL_WIDTH);
-            residual[l] = r.normal(Math.sqrt(2 / (in * 9.0)), RESIDUAL_WIDTH, in, 3, 3);
-            residualBias[l] = r.normal(0.1, RESIDUAL_WIDTH);
+            scales.add(r.normal(0.5 / Math.sqrt(TIME_HIDDEN), TIME_HIDDEN, RESIDUAL_WIDTH));
+            scaleBiases.add(r.normal(0.05, RESIDUAL_WIDTH));
+            convs.add(r.normal(Math.sqrt(2 / (in * 9.0)), RESIDUAL_WIDTH, in, 3, 3));
+            convBiases.add(r.normal(0.1, RESIDUAL_WIDTH));
         }
+        timeScale = List.copyOf(scales);
+        timeScaleBias = List.copyOf(scaleBiases);
+        residual = List.copyOf(convs);
+        residualBias = List.copyOf(convBiases);
         // R of order 1, so the residual uses most of its 1e-4 range
         residualOut = r.normal(5 / Math.sqrt(RESIDUAL_WIDTH * 9.0), LATENT_CHANNELS, RESIDUAL_WIDTH, 3, 3);
         residualOutBias = r.normal(0.1, LATENT_CHANNELS);
