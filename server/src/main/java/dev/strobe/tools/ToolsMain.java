@@ -6,13 +6,14 @@ import picocli.CommandLine.Command;
 
 /**
  * Command-line checks of strobe's numerics from outside the server:
- * {@code java -cp ... dev.strobe.tools.ToolsMain tokenize|schedule|noise ...}. Each subcommand
+ * {@code java -cp ... dev.strobe.tools.ToolsMain tokenize|schedule|noise|speed ...}. Each subcommand
  * prints one JSON object on its last line; bad arguments exit with status 2 and one line on
  * stderr. Runs on the main thread and exits.
  */
 @Command(name = "strobe-tools", mixinStandardHelpOptions = true,
         description = "Print strobe's tokens, schedules and noise as JSON, to compare with diffusers and ComfyUI.",
-        subcommands = {TokenizeCommand.class, ScheduleCommand.class, NoiseCommand.class})
+        subcommands = {TokenizeCommand.class, ScheduleCommand.class, NoiseCommand.class,
+            SpeedCommand.class})
 public final class ToolsMain implements Runnable {
     static final int EXIT_USAGE = 2;
 
@@ -22,7 +23,7 @@ public final class ToolsMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a subcommand: tokenize, schedule or noise");
+                "name a subcommand: tokenize, schedule, noise or speed");
     }
 
     public static void main(String[] args) {

@@ -52,6 +52,26 @@ class ImageEncoderTest {
     }
 
     @Test
+    void largeNoisyPngSpansManyBandsAndIdatChunks() throws Exception {
+        int w = 700;
+        int h = 500;
+        byte[] rgb = new byte[w * h * 3];
+        new Random(5).nextBytes(rgb); // incompressible: well over one 128 KiB IDAT chunk
+        RgbImage img = new RgbImage(w, h, rgb);
+        byte[] png = encoder.png(img);
+        assertTrue(png.length > 3 * 128 * 1024);
+        BufferedImage back = decode(png);
+        for (int y = 0; y < h; y += 37) {
+            for (int x = 0; x < w; x += 53) {
+                int argb = back.getRGB(x, y);
+                assertEquals(img.channel(x, y, 0), (argb >> 16) & 0xff);
+                assertEquals(img.channel(x, y, 2), argb & 0xff);
+            }
+        }
+        assertEquals(img.channel(w - 1, h - 1, 1), (back.getRGB(w - 1, h - 1) >> 8) & 0xff);
+    }
+
+    @Test
     void everyDeflateLevelDecodes() throws Exception {
         RgbImage img = sample(16, 9);
         for (int level = 0; level <= 9; level++) {
