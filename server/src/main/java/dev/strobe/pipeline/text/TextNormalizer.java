@@ -1,6 +1,5 @@
 package dev.strobe.pipeline.text;
 
-import java.util.Locale;
 
 /**
  * Prompt clean-up exactly as OpenAI's reference CLIP tokenizer does it before splitting:
@@ -27,7 +26,7 @@ public final class TextNormalizer {
         s = html.pythonUnescape(html.pythonUnescape(s));
         s = strip(s);
         s = collapseWhitespace(s);
-        return s.toLowerCase(Locale.ROOT);
+        return PythonLowerCase.lower(s);
     }
 
     /** Python's {@code str.strip()}: removes characters for which {@code isspace()} is true. */

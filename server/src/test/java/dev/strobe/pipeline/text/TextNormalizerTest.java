@@ -86,6 +86,17 @@ class TextNormalizerTest {
     }
 
     @Test
+    void finalSigmaFollowsPythonsContextRule() {
+        // Final only after a cased letter (skipping case-ignorable characters such as '.' and ')
+        // and not before one. '"' is neither cased nor case-ignorable, so no final form after it.
+        check("\"quoted\"\u03c3 x", "\"quoted\"\u03a3 x");
+        check("a\u03c2.", "a\u03a3.");
+        check("a\u03c3'b", "a\u03a3'b");
+        check("t\u03c21", "t\u03a31");
+        check("\u03c3", "\u03a3");
+    }
+
+    @Test
     void loneSurrogatesBecomeReplacementCharacters() {
         check("\ud83d\ude00 \ufffd", "\ud83d\ude00 \ud83d");
     }
