@@ -4,8 +4,6 @@ import dev.strobe.model.ClipBpeFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One SDXL text encoder's tokenizer, producing the same ids as OpenAI's reference CLIP tokenizer
@@ -20,18 +18,6 @@ public final class ClipTokenizer {
     public static final int CONTEXT_LENGTH = 77;
     public static final String PAD_CLIP_L = ClipBpeFiles.END;
     public static final String PAD_OPEN_CLIP_G = "!";
-
-    /**
-     * CLIP's pre-tokenizer. {@code \s} is spelled out as the Unicode White_Space set the Python
-     * {@code regex} module uses, so the JDK's narrower default cannot change the split.
-     */
-    private static final String WHITESPACE =
-            "\\t\\n\\x0B\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}"
-                    + "\\x{202F}\\x{205F}\\x{3000}";
-    private static final Pattern PIECES = Pattern.compile(
-            "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]"
-                    + "|[^" + WHITESPACE + "\\p{L}\\p{N}]+",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     private final TextNormalizer normalizer;
     private final BytePairEncoder bpe;
@@ -102,48 +88,44 @@ public final class ClipTokenizer {
         int max = maxPromptTokens();
         long[] ids = new long[contextLength];
         ids[0] = startId;
-        int count = 0;
-        Matcher m = PIECES.matcher(normalizer.normalize(text));
-        while (m.find()) {
-            String piece = m.group();
+        int[] count = {0};
+        PreTokenizer.split(normalizer.normalize(text), piece -> {
             if (piece.equals(ClipBpeFiles.START) || piece.equals(ClipBpeFiles.END)) {
                 // The reference seeds its BPE cache with the two special tokens, so typed markers
                 // become the special ids.
-                if (count < max) {
-                    ids[1 + count] = piece.equals(ClipBpeFiles.START) ? startId : endId;
+                if (count[0] < max) {
+                    ids[1 + count[0]] = piece.equals(ClipBpeFiles.START) ? startId : endId;
                 }
-                count++;
-                continue;
+                count[0]++;
+                return;
             }
             for (int id : bpe.encode(piece)) {
-                if (count < max) {
-                    ids[1 + count] = id;
+                if (count[0] < max) {
+                    ids[1 + count[0]] = id;
                 }
-                count++;
+                count[0]++;
             }
-        }
-        int kept = Math.min(count, max);
+        });
+        int kept = Math.min(count[0], max);
         ids[1 + kept] = endId;
         for (int i = 2 + kept; i < contextLength; i++) {
             ids[i] = padId;
         }
-        return new TokenizedPrompt(ids, count, count > max);
+        return new TokenizedPrompt(ids, count[0], count[0] > max);
     }
 
     /** The BPE tokens of {@code text} as vocabulary strings (e.g. {@code "photo</w>"}), untruncated. */
     public List<String> tokens(String text) {
         List<String> out = new ArrayList<>();
-        Matcher m = PIECES.matcher(normalizer.normalize(text));
-        while (m.find()) {
-            String piece = m.group();
+        PreTokenizer.split(normalizer.normalize(text), piece -> {
             if (piece.equals(ClipBpeFiles.START) || piece.equals(ClipBpeFiles.END)) {
                 out.add(piece);
-                continue;
+                return;
             }
             for (int id : bpe.encode(piece)) {
                 out.add(idToToken[id]);
             }
-        }
+        });
         return out;
     }
 
