@@ -213,6 +213,16 @@ class ClipTokenizerTest {
     }
 
     @Test
+    void mismatchedVocabularyAndMergesAreRefused(@TempDir Path dir) throws Exception {
+        files.writeFolder(dir);
+        java.nio.file.Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nq\u00e9 zz\n");
+        ClipBpeFiles broken = ClipBpeFiles.fromFolder(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClipTokenizer.of(broken, "!"));
+        assertTrue(e.getMessage().contains("vocab.json"));
+    }
+
+    @Test
     void concurrentCallersGetTheSameIds() throws Exception {
         String[] prompts = {"a photo of a cat", "東京 at night, 4k", "it's a dog's life!!!",
             "caf\u00e9 \uD83D\uDC31", "a ".repeat(90)};
