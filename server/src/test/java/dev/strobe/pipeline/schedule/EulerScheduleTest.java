@@ -130,6 +130,10 @@ class EulerScheduleTest {
     void badStepCountsAndNamesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> EulerSchedule.of(SDXL, 0, TimestepSpacing.TRAILING));
         assertThrows(IllegalArgumentException.class, () -> EulerSchedule.of(SDXL, 1001, TimestepSpacing.TRAILING));
+        // numpy's arange(1000, 0, -1000/61) has 62 elements (1000 / (1000 / 61) rounds above 61):
+        // diffusers would run 62 steps; strobe refuses the count instead of running a different one.
+        assertThrows(IllegalArgumentException.class, () -> EulerSchedule.of(SDXL, 61, TimestepSpacing.TRAILING));
+        assertEquals(61, EulerSchedule.of(SDXL, 61, TimestepSpacing.SGM_UNIFORM).steps());
         assertEquals(TimestepSpacing.SGM_UNIFORM, TimestepSpacing.parse("sgm_uniform"));
         assertEquals(TimestepSpacing.TRAILING, TimestepSpacing.parse(" Trailing "));
         assertEquals(PredictionType.SAMPLE, PredictionType.parse("sample"));
