@@ -16,7 +16,7 @@ public record TokenizedPrompt(long[] ids, int promptTokens, boolean truncated) {
         ids = ids.clone();
     }
 
-    /** A copy of the ids. */
+    /** A copy of the ids (allocates; batch builders use {@link #copyTo}). */
     @Override
     public long[] ids() {
         return ids.clone();
