@@ -2,8 +2,15 @@ package dev.strobe.model;
 
 /**
  * The noise schedule a model was trained with: SDXL's 1000-step "scaled_linear" betas. Gives
- * alpha-bar and sigma for every training timestep, computed in double precision and rounded to
- * float32 the way both diffusers and ComfyUI store them.
+ * sigma for every training timestep as each reference stack computes it, because the two differ by
+ * up to 1.3e-5 relative:
+ * <ul>
+ *   <li>{@link #sigma(int)}: ComfyUI's table, computed in float64 and rounded to float32;</li>
+ *   <li>{@link #diffusersSigma(int)}: diffusers' table, computed in float32 the way PyTorch does
+ *       ({@code linspace} float32, squared, {@code 1 - beta}, {@code cumprod} accumulated in double
+ *       and stored in float32, then {@code sqrt((1 - a) / a)} in float32).</li>
+ * </ul>
+ * Immutable; safe to share between threads.
  */
 public final class TrainingSchedule {
 
@@ -18,14 +25,20 @@ public final class TrainingSchedule {
 
     private final float[] alphasCumprod;
     private final float[] sigmas;
+    private final float[] logSigmas;
+    private final float[] diffusersSigmas;
 
     public TrainingSchedule(Config c) {
         if (!"scaled_linear".equals(c.betaSchedule)) {
             throw new IllegalArgumentException("beta_schedule " + c.betaSchedule + " is not supported");
         }
         int n = c.numTrainTimesteps;
+        if (n < 2) {
+            throw new IllegalArgumentException("num_train_timesteps must be at least 2, got " + n);
+        }
         alphasCumprod = new float[n];
         sigmas = new float[n];
+        logSigmas = new float[n];
         double a = Math.sqrt(c.betaStart);
         double b = Math.sqrt(c.betaEnd);
         double prod = 1.0;
@@ -33,8 +46,32 @@ public final class TrainingSchedule {
             double root = a + (b - a) * i / (n - 1);
             prod *= 1.0 - root * root;
             alphasCumprod[i] = (float) prod;
-            sigmas[i] = (float) Math.sqrt((1.0 - prod) / prod);
+            double sigma = Math.sqrt((1.0 - prod) / prod);
+            sigmas[i] = (float) sigma;
+            // ComfyUI keeps log(sigma) of the float64 sigma, rounded once.
+            logSigmas[i] = (float) Math.log(sigma);
         }
+        diffusersSigmas = float32Sigmas(c.betaStart, c.betaEnd, n);
+    }
+
+    /** diffusers' float32 pipeline; see the class comment. */
+    private static float[] float32Sigmas(double betaStart, double betaEnd, int n) {
+        float start = (float) Math.sqrt(betaStart);
+        float end = (float) Math.sqrt(betaEnd);
+        float step = (end - start) / (float) (n - 1);
+        int halfway = n / 2;
+        float[] out = new float[n];
+        double cumprod = 1.0;
+        for (int i = 0; i < n; i++) {
+            // torch.linspace fills the first half from start and the second half from end.
+            float root = i < halfway ? start + step * (float) i : end - step * (float) (n - i - 1);
+            float beta = root * root;
+            float alpha = 1.0f - beta;
+            cumprod *= alpha;
+            float abar = (float) cumprod;
+            out[i] = (float) Math.sqrt((1.0f - abar) / abar);
+        }
+        return out;
     }
 
     public static TrainingSchedule sdxl() {
@@ -45,40 +82,55 @@ public final class TrainingSchedule {
         return sigmas.length;
     }
 
-    /** sigma(t) = sqrt((1 - alpha_bar[t]) / alpha_bar[t]) for an integer training timestep. */
+    /** ComfyUI's sigma(t) = sqrt((1 - alpha_bar[t]) / alpha_bar[t]) for an integer timestep. */
     public float sigma(int t) {
         return sigmas[t];
+    }
+
+    /** diffusers' float32 sigma for an integer timestep. */
+    public float diffusersSigma(int t) {
+        return diffusersSigmas[t];
+    }
+
+    /** ComfyUI's {@code log_sigmas[t]}: log of the float64 sigma, rounded to float32. */
+    public float logSigma(int t) {
+        return logSigmas[t];
     }
 
     public float alphaCumprod(int t) {
         return alphasCumprod[t];
     }
 
-    /** All sigmas, index = training timestep (a copy). */
+    /** All ComfyUI sigmas, index = training timestep (a copy). */
     public float[] sigmas() {
         return sigmas.clone();
     }
 
     /**
      * sigma at a fractional timestep, interpolated linearly in log-sigma between the neighbouring
-     * integer timesteps (ComfyUI's rule, used by its sgm_uniform schedule).
+     * integer timesteps, in float32 like ComfyUI's {@code ModelSamplingDiscrete.sigma} (used by its
+     * sgm_uniform schedule).
      */
     public float sigmaAt(double t) {
-        double clamped = Math.max(0, Math.min(sigmas.length - 1, t));
+        float clamped = (float) Math.max(0, Math.min(sigmas.length - 1, t));
         int lo = (int) Math.floor(clamped);
         int hi = (int) Math.ceil(clamped);
-        double w = clamped - lo;
-        double logSigma = (1 - w) * Math.log(sigmas[lo]) + w * Math.log(sigmas[hi]);
+        float w = clamped - lo;
+        float logSigma = (1.0f - w) * logSigmas[lo] + w * logSigmas[hi];
         return (float) Math.exp(logSigma);
     }
 
-    /** The training timestep whose sigma is nearest in log space (ComfyUI's sigma-to-timestep). */
+    /**
+     * The training timestep whose log-sigma is nearest to log(sigma), first one on a tie, in
+     * float32 like ComfyUI's {@code ModelSamplingDiscrete.timestep}: the timestep ComfyUI feeds the
+     * UNet for a sigma.
+     */
     public int timestepOf(double sigma) {
-        double ls = Math.log(sigma);
+        float ls = (float) Math.log((float) sigma);
         int best = 0;
-        double bestDist = Double.MAX_VALUE;
-        for (int i = 0; i < sigmas.length; i++) {
-            double d = Math.abs(ls - Math.log(sigmas[i]));
+        float bestDist = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < logSigmas.length; i++) {
+            float d = Math.abs(ls - logSigmas[i]);
             if (d < bestDist) {
                 bestDist = d;
                 best = i;
