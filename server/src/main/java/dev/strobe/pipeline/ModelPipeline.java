@@ -104,7 +104,12 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
         for (int i = 0; i < x.length; i++) {
             x[i] *= sigma0;
         }
-        return new LatentState(size, c, f, x, schedule.timesteps(), schedule.sigmas());
+        float[] model = schedule.modelTimesteps();
+        double[] timesteps = new double[model.length];
+        for (int i = 0; i < model.length; i++) {
+            timesteps[i] = model[i]; // what the UNet is fed (integers for sgm_uniform, as in ComfyUI)
+        }
+        return new LatentState(size, c, f, x, timesteps, schedule.sigmas());
     }
 
     @Override
