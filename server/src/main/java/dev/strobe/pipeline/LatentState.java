@@ -99,6 +99,11 @@ public final class LatentState {
         return sigmas[stepsDone + 1];
     }
 
+    /** The schedule's n + 1 sigmas (a copy). */
+    public float[] sigmas() {
+        return sigmas.clone();
+    }
+
     /** Marks one step done; called after x and x0 were updated. */
     public void advance() {
         if (finished()) {
