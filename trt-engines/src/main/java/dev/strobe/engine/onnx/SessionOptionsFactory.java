@@ -23,6 +23,8 @@ final class SessionOptionsFactory {
             int cores = Runtime.getRuntime().availableProcessors();
             so.setIntraOpNumThreads(Integer.parseInt(options.getOrDefault("intra_op_threads", "" + cores)));
             so.setInterOpNumThreads(Integer.parseInt(options.getOrDefault("inter_op_threads", "1")));
+            // Spinning intra-op threads burn the cores that image encoding needs between calls.
+            so.addConfigEntry("session.intra_op.allow_spinning", options.getOrDefault("allow_spinning", "0"));
             so.setOptimizationLevel(switch (options.getOrDefault("optimization", "all")) {
                 case "none" -> OptLevel.NO_OPT;
                 case "basic" -> OptLevel.BASIC_OPT;
