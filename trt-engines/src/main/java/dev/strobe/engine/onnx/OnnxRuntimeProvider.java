@@ -86,8 +86,9 @@ public final class OnnxRuntimeProvider implements EngineProvider {
             EngineInfo info = new EngineInfo(NAME, inputs, outputs, maxBatch, 1);
             NDManager manager = djl.newBaseManager();
             OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) manager);
-            log.info("loaded {} with ONNX Runtime {} (DJL {}): inputs {} outputs {}",
-                    file, djl.getVersion(), Engine.getDjlVersion(), inputs, outputs);
+            log.info("loaded {} with ONNX Runtime {} through DJL {}: {} inputs, {} outputs",
+                    file, env.getVersion(), Engine.getDjlVersion(), inputs.size(), outputs.size());
+            log.debug("{}: inputs {} outputs {}", file, inputs, outputs);
             return new OnnxRuntimeEngine(info, block, manager, file.toString());
         } catch (OrtException | RuntimeException e) {
             try {
