@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGeneratorImplBase {
     private static final Logger logger = LoggerFactory.getLogger(ImageGeneratorEndpoint.class);
+    /**
+     * Bytes a stream may have queued in the transport before isReady() turns false (gRPC's
+     * default is 32 KiB). Smaller keeps a slow client's previews fresh: what waits in the outbox
+     * is replaced by newer frames, what waits in the transport is not.
+     */
+    static final int ON_READY_THRESHOLD_BYTES = 8 * 1024;
     private final GenerationService service;
     private final ImageCodec codec;
     private final Executor output;
@@ -60,6 +66,7 @@ public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGenera
         // Handlers must be set before this method returns; the cancel handler cannot run before
         // it returns (gRPC serializes a call's callbacks), so `admitted` is set by then.
         AtomicReference<Generation> admitted = new AtomicReference<>();
+        call.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         call.setOnReadyHandler(sink::onReady);
         call.setOnCancelHandler(() -> {
             sink.cancelled();
