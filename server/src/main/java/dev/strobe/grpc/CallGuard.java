@@ -63,9 +63,12 @@ final class CallGuard implements ServerInterceptor {
             try {
                 super.onMessage(message);
             } catch (RuntimeException e) {
-                // Only the parse of the raw request and the stub's buffering run here.
+                // Only the parse of the raw request and the stub's buffering run here. Such a call
+                // never reaches the endpoint, so it is logged here (one line, no stack trace).
                 refused = true;
-                closeQuietly(call, StatusMapper.unparseable(call.getMethodDescriptor().getFullMethodName(), e));
+                Status status = StatusMapper.unparseable(call.getMethodDescriptor().getFullMethodName(), e);
+                log.warn("refused an unparseable request: {}", status.getDescription());
+                closeQuietly(call, status);
             }
         }
 
