@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public final class StrobeServer implements AutoCloseable {
     private final GrpcEdge edge;
     private final PrometheusMetrics metrics;
     private final MetricsEndpoint metricsEndpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private StrobeServer(ServerSettings settings, ModelSet models, Batcher batcher, ExecutorService output,
             GenerationService service, GrpcEdge edge, PrometheusMetrics metrics, MetricsEndpoint metricsEndpoint) {
@@ -199,6 +201,9 @@ public final class StrobeServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         edge.close();
         batcher.close();
         output.shutdownNow();
