@@ -37,7 +37,7 @@ final class CallGuard implements ServerInterceptor {
         ServerCall.Listener<Q> delegate;
         try {
             delegate = next.startCall(call, headers);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             closeQuietly(call, failure(call, e));
             return new ServerCall.Listener<>() {};
         }
@@ -79,7 +79,7 @@ final class CallGuard implements ServerInterceptor {
             }
             try {
                 super.onHalfClose();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 refused = true;
                 closeQuietly(call, failure(call, e));
             }
@@ -92,7 +92,7 @@ final class CallGuard implements ServerInterceptor {
             }
             try {
                 super.onReady();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 refused = true;
                 closeQuietly(call, failure(call, e));
             }
@@ -118,7 +118,7 @@ final class CallGuard implements ServerInterceptor {
     }
 
     /** The status for an exception a handler threw: its own status unless UNKNOWN, else INTERNAL. */
-    private static Status failure(ServerCall<?, ?> call, RuntimeException e) {
+    private static Status failure(ServerCall<?, ?> call, Throwable e) {
         if (e instanceof StatusRuntimeException s && s.getStatus().getCode() != Status.Code.UNKNOWN
                 && s.getStatus().getDescription() != null) {
             return s.getStatus();

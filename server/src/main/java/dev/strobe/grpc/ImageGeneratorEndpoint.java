@@ -75,27 +75,29 @@ public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGenera
                 service.cancel(g);
             }
         });
-        GenerationService.Admitted a;
         try {
             GenerateCommand command = ProtoMapper.toCommand(request);
             checkGrant(command.model());
-            a = service.start(command, arrival, deadlineNanos(arrival, deadline), sink);
+            GenerationService.Admitted a = service.start(command, arrival, deadlineNanos(arrival, deadline), sink);
+            admitted.set(a.generation());
+            if (sink.isClosed()) {
+                service.cancel(a.generation()); // cancelled while we were admitting it
+            }
+            GenerationSpec spec = a.generation().spec();
+            RequestInfo info = new RequestInfo(spec.requestId(), spec.model(), spec.size().width(),
+                    spec.size().height(), spec.numImages(), a.tokens().promptTokens());
+            sink.start(ProtoMapper.queued(a), spec.preview(), info);
         } catch (StrobeException e) {
             sink.refuse(refusedInfo(request), StatusMapper.toStatus(e));
-            return;
-        } catch (RuntimeException e) {
-            logger.error("Generate failed before admission", e);
+        } catch (RuntimeException | Error e) {
+            // A bug, not a refusal: the stream must still end (and be counted as ended) with a sentence.
+            logger.error("Generate failed", e);
+            Generation g = admitted.get();
+            if (g != null) {
+                service.cancel(g);
+            }
             sink.refuse(refusedInfo(request), StatusMapper.unexpected(e));
-            return;
         }
-        admitted.set(a.generation());
-        if (sink.isClosed()) {
-            service.cancel(a.generation()); // cancelled while we were admitting it
-        }
-        GenerationSpec spec = a.generation().spec();
-        RequestInfo info = new RequestInfo(spec.requestId(), spec.model(), spec.size().width(),
-                spec.size().height(), spec.numImages(), a.tokens().promptTokens());
-        sink.start(ProtoMapper.queued(a), spec.preview(), info);
     }
 
     /** What the log says about a refused request: the fields as sent. */

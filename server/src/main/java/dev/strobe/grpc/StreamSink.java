@@ -100,14 +100,31 @@ final class StreamSink implements GenerationSink {
         }
     }
 
-    /** Admission said no: ends the stream with the status at once (request thread, instead of start). */
+    /**
+     * Admission said no (or failed): ends the stream with the status (request thread). Before
+     * {@link #start} it is sent at once; after, it replaces what was not sent, like {@link #failed}.
+     */
     void refuse(RequestInfo request, Status status) {
+        boolean wasStarted;
         synchronized (lock) {
-            info = request;
+            if (info == null) {
+                info = request;
+            }
             if (closed) {
                 return;
             }
-            closed = true;
+            wasStarted = started;
+            if (wasStarted) {
+                reliable.clear();
+                previews.clear();
+                error = status;
+            } else {
+                closed = true;
+            }
+        }
+        if (wasStarted) {
+            scheduleDrain();
+            return;
         }
         try {
             call.onError(status.asRuntimeException());
