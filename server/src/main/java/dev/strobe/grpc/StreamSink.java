@@ -32,8 +32,7 @@ import org.slf4j.LoggerFactory;
  * whatever was not sent yet.
  *
  * <p>Every stream ends exactly once, on the first of: completed after {@code done}, closed with an
- * error, or cancelled by the client (or its deadline). That end is reported once to the
- * {@link RequestLog} and to {@link OpenStreams}.
+ * error, or cancelled by the client (or its deadline); {@link StreamOutcome} reports that end.
  *
  * <p>Threads: the sink methods run on any thread; all calls on the stream observer happen in the
  * drain task, one at a time (or, before {@link #start}, on the request thread in {@link #refuse}).
@@ -44,8 +43,7 @@ final class StreamSink implements GenerationSink {
     private final ServerCallStreamObserver<GenerateEvent> call;
     private final Executor executor;
     private final ImageCodec codec;
-    private final RequestLog log;
-    private final OpenStreams streams;
+    private final StreamOutcome outcome;
     private final BooleanSupplier deadlineExpired;
 
     private final Object lock = new Object();
@@ -64,10 +62,6 @@ final class StreamSink implements GenerationSink {
     private boolean drainScheduled;
     /** No more calls on the observer. */
     private boolean closed;
-    /** How the stream ended; reported once both it and info are known. */
-    private Outcome outcome;
-
-    private record Outcome(String code, Timings timings, String message) {}
 
     /**
      * @param streams counts this stream as open until it ends (the caller already counted it)
@@ -78,26 +72,20 @@ final class StreamSink implements GenerationSink {
         this.call = call;
         this.executor = executor;
         this.codec = codec;
-        this.log = log;
-        this.streams = streams;
+        this.outcome = new StreamOutcome(log, streams);
         this.deadlineExpired = deadlineExpired;
     }
 
     /** Starts sending, with {@code queued} first (request thread, after admission). */
     void start(GenerateEvent queuedEvent, PreviewSpec preview, RequestInfo request) {
-        Outcome early;
         synchronized (lock) {
             queued = queuedEvent;
             previewSpec = preview;
             info = request;
             started = true;
-            early = outcome;
         }
-        if (early != null) {
-            report(request, early); // cancelled while it was being admitted
-        } else {
-            scheduleDrain();
-        }
+        outcome.requestKnown(request); // reports a cancel that came during admission
+        scheduleDrain();
     }
 
     /**
@@ -106,6 +94,7 @@ final class StreamSink implements GenerationSink {
      */
     void refuse(RequestInfo request, Status status) {
         boolean wasStarted;
+        outcome.requestKnown(request);
         synchronized (lock) {
             if (info == null) {
                 info = request;
@@ -131,7 +120,7 @@ final class StreamSink implements GenerationSink {
         } catch (RuntimeException e) {
             logger.debug("could not send the refusal", e);
         }
-        ended(status.getCode().name(), null, status.getDescription());
+        outcome.ended(status.getCode().name(), null, status.getDescription());
     }
 
     /** The client went away or its deadline passed: drop everything (gRPC's cancel handler). */
@@ -142,9 +131,10 @@ final class StreamSink implements GenerationSink {
             previews.clear();
         }
         if (deadlineExpired.getAsBoolean()) {
-            ended(Status.Code.DEADLINE_EXCEEDED.name(), null, "the client's deadline passed before the stream ended");
+            outcome.ended(Status.Code.DEADLINE_EXCEEDED.name(), null,
+                    "the client's deadline passed before the stream ended");
         } else {
-            ended(Status.Code.CANCELLED.name(), null, "cancelled by the client");
+            outcome.ended(Status.Code.CANCELLED.name(), null, "cancelled by the client");
         }
     }
 
@@ -230,7 +220,7 @@ final class StreamSink implements GenerationSink {
             } catch (RuntimeException ignored) {
                 // already cancelled
             }
-            ended(s.getCode().name(), null, s.getDescription());
+            outcome.ended(s.getCode().name(), null, s.getDescription());
         }
     }
 
@@ -309,12 +299,12 @@ final class StreamSink implements GenerationSink {
             switch (action) {
                 case FAIL -> {
                     call.onError(failure.asRuntimeException());
-                    ended(failure.getCode().name(), null, failure.getDescription());
+                    outcome.ended(failure.getCode().name(), null, failure.getDescription());
                     return false;
                 }
                 case COMPLETE -> {
                     call.onCompleted();
-                    ended(Status.Code.OK.name(), timings, "");
+                    outcome.ended(Status.Code.OK.name(), timings, "");
                     return false;
                 }
                 case PREVIEW -> {
@@ -349,32 +339,8 @@ final class StreamSink implements GenerationSink {
             } catch (RuntimeException ignored) {
                 // the call is already closed
             }
-            ended(s.getCode().name(), null, s.getDescription());
+            outcome.ended(s.getCode().name(), null, s.getDescription());
             return false;
-        }
-    }
-
-    /** Records how the stream ended; the first end wins and is reported once. */
-    private void ended(String code, Timings timings, String message) {
-        RequestInfo request;
-        Outcome o = new Outcome(code, timings, message == null ? "" : message);
-        synchronized (lock) {
-            if (outcome != null) {
-                return;
-            }
-            outcome = o;
-            request = info;
-        }
-        if (request != null) {
-            report(request, o);
-        } // else start() reports it once the request is known
-    }
-
-    private void report(RequestInfo request, Outcome o) {
-        try {
-            log.finished(request, o.code(), o.timings(), o.message());
-        } finally {
-            streams.closed();
         }
     }
 }

@@ -8,7 +8,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.strobe.api.v1.GenerateEvent;
 import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
-import dev.strobe.api.v1.PreviewFormat;
 import dev.strobe.api.v1.PreviewOptions;
 import dev.strobe.server.StrobeServer;
 import io.grpc.Channel;
