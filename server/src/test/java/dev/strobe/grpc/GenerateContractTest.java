@@ -176,7 +176,7 @@ abstract class GenerateContractTest {
         assertFalse(slow.isClosed(), "the server cannot end the stream before the client read it");
         // ...and the next request is as fast as before: nothing waits for the stalled client.
         double afterMs = wallMs(() -> generate(request("after the stall").build()));
-        assertTrue(afterMs < 4 * baselineMs + 1000, "a request beside a stalled reader took " + afterMs
+        assertTrue(afterMs < 4 * baselineMs + 2000, "a request beside a stalled reader took " + afterMs
                 + " ms, alone " + baselineMs + " ms");
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) {
             Thread.sleep(50); // the slow client keeps reading nothing for seconds
@@ -216,7 +216,7 @@ abstract class GenerateContractTest {
 
     @Test
     void aCancelledStreamLeavesTheBatcher() throws Exception {
-        long failedBefore = server().service().batcher().stats().failed();
+        long completedBefore = server().service().batcher().stats().completed();
         ManualStream s = ManualStream.start(channel(), request("cancel me")
                 .setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).setNumImages(2).build());
         GenerateEvent first = s.next(Duration.ofSeconds(30));
@@ -227,7 +227,7 @@ abstract class GenerateContractTest {
         s.cancel();
         assertEquals(Status.Code.CANCELLED, s.status(Duration.ofSeconds(5)).getCode());
         awaitIdle(Duration.ofSeconds(20));
-        assertEquals(failedBefore + 1, server().service().batcher().stats().failed(),
+        assertEquals(completedBefore, server().service().batcher().stats().completed(),
                 "the batcher dropped the cancelled job instead of finishing it");
     }
 
