@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Transport settings of the gRPC edge.
+ * Transport settings of the gRPC edge (docs/CONFIGURATION.md explains each and its flag).
  *
+ * @param host address to bind
+ * @param port port to bind, 0 for any free port
  * @param tlsCert server certificate chain (PEM), null for plaintext
  * @param tlsKey server private key (PEM, PKCS#8)
  * @param tlsClientCa CA that client certificates must chain to; null disables mutual TLS
@@ -48,6 +50,12 @@ public record EdgeSettings(
         return new EdgeSettings(host, port, cert, key, clientCa, tokens, protectHealthAndReflection,
                 maxInboundMessageBytes, maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout,
                 permitKeepAliveTime, maxConnectionIdle);
+    }
+
+    public EdgeSettings withMaxConcurrentStreamsPerConnection(int streams) {
+        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, protectHealthAndReflection,
+                maxInboundMessageBytes, streams, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
+                maxConnectionIdle);
     }
 
     public EdgeSettings withMaxInboundMessageBytes(int bytes) {

@@ -8,6 +8,7 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -23,17 +24,22 @@ import java.util.concurrent.TimeUnit;
  * The gRPC server of strobe: ImageGenerator, grpc.health.v1.Health (overall, per service and per
  * model), server reflection (v1 and v1alpha, for grpcurl, ghz and GUI clients), optional token
  * authentication. Takes a {@link ServerBuilder} so tests can hand it an in-process builder;
- * {@link #netty} makes the production one with TLS, limits and keepalive.
+ * {@link #netty} makes the production one with TLS, limits and keepalive. Every service is wrapped
+ * by {@link CallGuard}, so no call ends with UNKNOWN.
  *
  * <p>Health names: "" (the whole server), "strobe.v1.ImageGenerator", and
  * "strobe.v1.ImageGenerator/&lt;model&gt;" per model. All are NOT_SERVING until the models are
- * loaded and warmed, and again while draining.
+ * loaded and warmed, and again (for good) once draining starts.
+ *
+ * <p>Threads: built and started on the main thread; {@link #setServing} and {@link #drainStarted}
+ * may be called from any thread.
  */
 public final class GrpcEdge implements AutoCloseable {
     public static final String SERVICE = "strobe.v1.ImageGenerator";
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final OpenStreams streams = new OpenStreams();
     private final List<String> models;
 
     public GrpcEdge(
@@ -44,20 +50,19 @@ public final class GrpcEdge implements AutoCloseable {
             Executor output,
             RequestLog log) {
         this.models = service.catalog().names();
-        BindableService endpoint = new ImageGeneratorEndpoint(service, codec, output, log);
+        BindableService endpoint = new ImageGeneratorEndpoint(service, codec, output, log, streams);
         builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
-        if (settings.tokens() != null) {
-            TokenAuthInterceptor auth =
-                    new TokenAuthInterceptor(settings.tokens(), settings.protectHealthAndReflection());
-            builder.addService(ServerInterceptors.intercept(endpoint, auth));
-            builder.addService(ServerInterceptors.intercept(health.getHealthService(), auth));
-            builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth));
-            builder.addService(ServerInterceptors.intercept(ProtoReflectionService.newInstance(), auth));
-        } else {
-            builder.addService(endpoint);
-            builder.addService(health.getHealthService());
-            builder.addService(ProtoReflectionServiceV1.newInstance());
-            builder.addService(ProtoReflectionService.newInstance());
+        List<ServerServiceDefinition> services = List.of(
+                endpoint.bindService(),
+                health.getHealthService().bindService(),
+                ProtoReflectionServiceV1.newInstance().bindService(),
+                ProtoReflectionService.newInstance().bindService());
+        TokenAuthInterceptor auth = settings.tokens() == null
+                ? null
+                : new TokenAuthInterceptor(settings.tokens(), settings.protectHealthAndReflection());
+        for (ServerServiceDefinition s : services) {
+            ServerServiceDefinition d = auth == null ? s : ServerInterceptors.intercept(s, auth);
+            builder.addService(CallGuard.guard(d));
         }
         this.server = builder.build();
         setServing(false);
@@ -96,7 +101,7 @@ public final class GrpcEdge implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Sets every health name to SERVING or NOT_SERVING. */
+    /** Sets every health name to SERVING or NOT_SERVING (ignored once draining started). */
     public void setServing(boolean serving) {
         ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, status);
@@ -104,6 +109,17 @@ public final class GrpcEdge implements AutoCloseable {
         for (String m : models) {
             health.setStatus(SERVICE + "/" + m, status);
         }
+    }
+
+    /** Draining: every health name NOT_SERVING for good (load balancers move on); calls go on. */
+    public void drainStarted() {
+        setServing(false);
+        health.enterTerminalState();
+    }
+
+    /** Generate streams that have not ended yet. */
+    public OpenStreams streams() {
+        return streams;
     }
 
     /** Stops accepting new calls; calls in flight go on. */

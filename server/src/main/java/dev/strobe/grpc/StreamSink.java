@@ -15,47 +15,65 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbox of one Generate stream, with flow control. Results arrive from the device and output
- * threads and never wait: previews are lossy (only the newest frame per image is kept, rendered
- * to JPEG/PNG only when the client can take it), images and {@code done} are kept in order and
- * always delivered. A drain task on the output executor sends while {@code isReady()} and resumes
- * from the on-ready handler, so a client that reads nothing holds at most one frame per image,
- * its images and {@code done}, and slows nobody else.
+ * threads and never wait: previews are lossy (only the newest frame per image is kept, rendered to
+ * JPEG/PNG only when the client can take it), images and {@code done} are kept in order and always
+ * delivered. A drain task on the output executor sends while {@code isReady()} and resumes from the
+ * on-ready handler, so a client that reads nothing holds at most one frame per image, its images
+ * and {@code done}, and slows nobody else.
  *
- * <p>Order on the wire: {@code queued}; previews (each image's newest, lowest image index first);
- * images; {@code done} last. An error replaces whatever was not sent yet.
+ * <p>Order on the wire: {@code queued}; previews (each image's newest, lowest image index first;
+ * an image's previews always before that image); images; {@code done} last. An error replaces
+ * whatever was not sent yet.
+ *
+ * <p>Every stream ends exactly once, on the first of: completed after {@code done}, closed with an
+ * error, or cancelled by the client (or its deadline); {@link StreamOutcome} reports that end.
  *
  * <p>Threads: the sink methods run on any thread; all calls on the stream observer happen in the
- * drain task, one at a time.
+ * drain task, one at a time (or, before {@link #start}, on the request thread in {@link #refuse}).
  */
 final class StreamSink implements GenerationSink {
-    /** Marks the end of a successful stream in the outbox. */
-    private static final Object COMPLETE = new Object();
+    private static final Logger logger = LoggerFactory.getLogger(StreamSink.class);
 
     private final ServerCallStreamObserver<GenerateEvent> call;
     private final Executor executor;
     private final ImageCodec codec;
-    private final RequestLog log;
+    private final StreamOutcome outcome;
+    private final BooleanSupplier deadlineExpired;
 
     private final Object lock = new Object();
     // Guarded by lock.
-    private final ArrayDeque<Object> reliable = new ArrayDeque<>();
-    private final Map<Integer, PreviewFrame> previews = new TreeMap<>();
+    private final ArrayDeque<GenerateEvent> reliable = new ArrayDeque<>();
+    private final TreeMap<Integer, PreviewFrame> previews = new TreeMap<>();
     private GenerateEvent queued;
     private PreviewSpec previewSpec;
     private RequestInfo info;
+    /** Set by done(): the done event follows the images, then the stream completes. */
+    private Timings doneTimings;
+    private boolean doneSent;
+    /** Set by failed(): replaces everything not sent yet. */
+    private Status error;
     private boolean started;
     private boolean drainScheduled;
+    /** No more calls on the observer. */
     private boolean closed;
-    private Status terminal;
 
-    StreamSink(ServerCallStreamObserver<GenerateEvent> call, Executor executor, ImageCodec codec, RequestLog log) {
+    /**
+     * @param streams counts this stream as open until it ends (the caller already counted it)
+     * @param deadlineExpired whether the call's deadline has passed (a cancel is then a deadline)
+     */
+    StreamSink(ServerCallStreamObserver<GenerateEvent> call, Executor executor, ImageCodec codec, RequestLog log,
+            OpenStreams streams, BooleanSupplier deadlineExpired) {
         this.call = call;
         this.executor = executor;
         this.codec = codec;
-        this.log = log;
+        this.outcome = new StreamOutcome(log, streams);
+        this.deadlineExpired = deadlineExpired;
     }
 
     /** Starts sending, with {@code queued} first (request thread, after admission). */
@@ -66,23 +84,57 @@ final class StreamSink implements GenerationSink {
             info = request;
             started = true;
         }
+        outcome.requestKnown(request); // reports a cancel that came during admission
         scheduleDrain();
     }
 
-    /** The client went away: drop everything. */
-    void cancelled() {
-        RequestInfo request;
+    /**
+     * Admission said no (or failed): ends the stream with the status (request thread). Before
+     * {@link #start} it is sent at once; after, it replaces what was not sent, like {@link #failed}.
+     */
+    void refuse(RequestInfo request, Status status) {
+        boolean wasStarted;
+        outcome.requestKnown(request);
         synchronized (lock) {
+            if (info == null) {
+                info = request;
+            }
             if (closed) {
                 return;
             }
+            wasStarted = started;
+            if (wasStarted) {
+                reliable.clear();
+                previews.clear();
+                error = status;
+            } else {
+                closed = true;
+            }
+        }
+        if (wasStarted) {
+            scheduleDrain();
+            return;
+        }
+        try {
+            call.onError(status.asRuntimeException());
+        } catch (RuntimeException e) {
+            logger.debug("could not send the refusal", e);
+        }
+        outcome.ended(status.getCode().name(), null, status.getDescription());
+    }
+
+    /** The client went away or its deadline passed: drop everything (gRPC's cancel handler). */
+    void cancelled() {
+        synchronized (lock) {
             closed = true;
             reliable.clear();
             previews.clear();
-            request = info;
         }
-        if (request != null) {
-            log.finished(request, Status.Code.CANCELLED.name(), null, "cancelled by the client");
+        if (deadlineExpired.getAsBoolean()) {
+            outcome.ended(Status.Code.DEADLINE_EXCEEDED.name(), null,
+                    "the client's deadline passed before the stream ended");
+        } else {
+            outcome.ended(Status.Code.CANCELLED.name(), null, "cancelled by the client");
         }
     }
 
@@ -99,7 +151,7 @@ final class StreamSink implements GenerationSink {
     @Override
     public void preview(PreviewFrame frame) {
         synchronized (lock) {
-            if (closed || terminal != null) {
+            if (closed || error != null) {
                 return;
             }
             previews.put(frame.imageIndex(), frame); // replaces an older frame the client did not take
@@ -110,45 +162,35 @@ final class StreamSink implements GenerationSink {
     @Override
     public void image(int imageIndex, long seed, EncodedImage image) {
         GenerateEvent e = ProtoMapper.image(imageIndex, seed, image);
-        enqueue(e);
+        synchronized (lock) {
+            if (closed || error != null) {
+                return;
+            }
+            reliable.addLast(e);
+        }
+        scheduleDrain();
     }
 
     @Override
     public void done(Timings timings) {
-        RequestInfo request;
         synchronized (lock) {
-            request = info;
+            if (closed || error != null) {
+                return;
+            }
+            doneTimings = timings;
         }
-        enqueue(ProtoMapper.done(timings, request.requestId()));
-        enqueue(COMPLETE);
-        log.finished(request, Status.Code.OK.name(), timings, "");
+        scheduleDrain();
     }
 
     @Override
-    public void failed(StrobeException error) {
-        Status status = StatusMapper.toStatus(error);
-        RequestInfo request;
+    public void failed(StrobeException failure) {
         synchronized (lock) {
             if (closed) {
                 return;
             }
             reliable.clear();
             previews.clear();
-            terminal = status;
-            request = info;
-        }
-        if (request != null) {
-            log.finished(request, status.getCode().name(), null, error.getMessage());
-        }
-        scheduleDrain();
-    }
-
-    private void enqueue(Object item) {
-        synchronized (lock) {
-            if (closed || terminal != null) {
-                return;
-            }
-            reliable.addLast(item);
+            error = StatusMapper.toStatus(failure);
         }
         scheduleDrain();
     }
@@ -163,90 +205,141 @@ final class StreamSink implements GenerationSink {
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException e) {
+            // The output executor is shut down: the server is stopping. We hold the drain right
+            // (drainScheduled), so no other thread calls the observer while we close the stream.
             synchronized (lock) {
                 drainScheduled = false;
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
+            Status s = Status.UNAVAILABLE.withDescription("the server shut down before the request finished");
+            try {
+                call.onError(s.asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already cancelled
+            }
+            outcome.ended(s.getCode().name(), null, s.getDescription());
         }
+    }
+
+    /** What the drain task does next. */
+    private enum Action {
+        SEND,
+        PREVIEW,
+        FAIL,
+        COMPLETE
     }
 
     private void drain() {
         while (true) {
-            Object next;
+            Action action;
+            GenerateEvent event = null;
             PreviewFrame frame = null;
+            PreviewSpec spec = null;
+            Status failure = null;
+            Timings timings = null;
             synchronized (lock) {
                 if (closed) {
                     drainScheduled = false;
                     return;
                 }
-                if (terminal != null) {
+                if (error != null) {
                     closed = true;
-                    next = terminal;
-                } else if (queued != null) {
-                    next = queued;
-                } else if (!previews.isEmpty()) {
-                    int first = previews.keySet().iterator().next();
-                    frame = previews.remove(first);
-                    next = frame;
-                } else if (!reliable.isEmpty()) {
-                    next = reliable.peekFirst();
+                    failure = error;
+                    action = Action.FAIL;
+                } else if (hasDataLocked()) {
+                    if (!call.isReady()) {
+                        // The on-ready handler schedules the next drain; it takes the lock, so it
+                        // cannot slip in between this check and the flag.
+                        drainScheduled = false;
+                        return;
+                    }
+                    if (queued != null) {
+                        event = queued;
+                        queued = null;
+                        action = Action.SEND;
+                    } else if (!previews.isEmpty()) {
+                        Map.Entry<Integer, PreviewFrame> first = previews.pollFirstEntry();
+                        frame = first.getValue();
+                        spec = previewSpec;
+                        action = Action.PREVIEW;
+                    } else if (!reliable.isEmpty()) {
+                        event = reliable.pollFirst();
+                        action = Action.SEND;
+                    } else {
+                        doneSent = true;
+                        event = ProtoMapper.done(doneTimings, info.requestId());
+                        action = Action.SEND;
+                    }
+                } else if (doneSent) {
+                    closed = true;
+                    timings = doneTimings;
+                    action = Action.COMPLETE;
                 } else {
                     drainScheduled = false;
                     return;
                 }
-                boolean needsReady = next != terminal && next != COMPLETE;
-                if (needsReady && !call.isReady()) {
-                    if (frame != null) {
-                        previews.putIfAbsent(frame.imageIndex(), frame);
-                    }
-                    drainScheduled = false;
-                    // The on-ready handler reschedules; re-check in case it fired just now.
-                    if (!call.isReady()) {
-                        return;
-                    }
-                    drainScheduled = true;
-                    continue;
-                }
-                if (next == queued) {
-                    queued = null;
-                } else if (frame == null && next != terminal) {
-                    reliable.pollFirst();
-                    if (next == COMPLETE) {
-                        closed = true;
-                    }
-                }
             }
-            if (!send(next, frame)) {
+            if (!perform(action, event, frame, spec, failure, timings)) {
                 return;
             }
         }
     }
 
-    /** Sends one item outside the lock; false when the stream ended. */
-    private boolean send(Object next, PreviewFrame frame) {
+    private boolean hasDataLocked() {
+        return queued != null || !previews.isEmpty() || !reliable.isEmpty() || (doneTimings != null && !doneSent);
+    }
+
+    /** Does one step outside the lock; false when the stream ended. */
+    private boolean perform(Action action, GenerateEvent event, PreviewFrame frame, PreviewSpec spec,
+            Status failure, Timings timings) {
         try {
-            if (next instanceof Status s) {
-                call.onError(s.asRuntimeException());
-                return false;
-            } else if (next == COMPLETE) {
-                call.onCompleted();
-                return false;
-            } else if (frame != null) {
-                PreviewSpec spec;
-                synchronized (lock) {
-                    spec = previewSpec;
+            switch (action) {
+                case FAIL -> {
+                    call.onError(failure.asRuntimeException());
+                    outcome.ended(failure.getCode().name(), null, failure.getDescription());
+                    return false;
                 }
-                EncodedImage img = codec.encodePreview(frame, spec.format(), spec.maxSide());
-                call.onNext(ProtoMapper.preview(frame, img));
-            } else {
-                call.onNext((GenerateEvent) next);
+                case COMPLETE -> {
+                    call.onCompleted();
+                    outcome.ended(Status.Code.OK.name(), timings, "");
+                    return false;
+                }
+                case PREVIEW -> {
+                    EncodedImage img;
+                    try {
+                        img = codec.encodePreview(frame, spec.format(), spec.maxSide());
+                    } catch (RuntimeException e) {
+                        // Previews are lossy: a frame that cannot be rendered is skipped.
+                        logger.warn("preview of image {} step {} could not be rendered", frame.imageIndex(),
+                                frame.step(), e);
+                        return true;
+                    }
+                    call.onNext(ProtoMapper.preview(frame, img));
+                    return true;
+                }
+                case SEND -> {
+                    call.onNext(event);
+                    return true;
+                }
+                default -> throw new IllegalStateException("unknown action " + action);
             }
-            return true;
         } catch (RuntimeException e) {
-            // The call was cancelled or closed under us (or a preview failed to render): stop sending.
+            // Sending failed for a reason other than a cancel (a cancelled call ignores onNext).
+            logger.error("sending on a Generate stream failed", e);
             synchronized (lock) {
                 closed = true;
                 drainScheduled = false;
             }
+            Status s = StatusMapper.unexpected(e);
+            try {
+                call.onError(s.asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // the call is already closed
+            }
+            outcome.ended(s.getCode().name(), null, s.getDescription());
             return false;
         }
     }

@@ -128,12 +128,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class, description = "Time streams in flight get on shutdown. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
+    @Option(names = "--deadline-estimate-factor", defaultValue = "1.0",
+            description = "Refuse a request at once with DEADLINE_EXCEEDED when factor x the estimated time to finish exceeds its deadline (0 = never). Default: ${DEFAULT-VALUE}.")
+    double deadlineEstimateFactor;
+
     @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run one small generation per model before reporting SERVING (default: on).")
     boolean warmup;
 
     ServerSettings settings() throws java.io.IOException {
         AuthTokens tokens = null;
+        if (authTokensFile != null && authTokens != null && !authTokens.isBlank()) {
+            throw new IllegalArgumentException("both --auth-tokens-file and --auth-tokens (or STROBE_AUTH_TOKENS) are"
+                    + " set; use one of them");
+        }
+        positive("--max-message-bytes", maxMessageBytes);
+        positive("--max-streams-per-connection", maxStreams);
+        if (maxPromptChars < 0) {
+            throw new IllegalArgumentException("--max-prompt-chars must be >= 0, got " + maxPromptChars);
+        }
+        if (!(deadlineEstimateFactor >= 0) || Double.isInfinite(deadlineEstimateFactor)) {
+            throw new IllegalArgumentException("--deadline-estimate-factor must be a number >= 0 (0 turns the"
+                    + " early refusal off), got " + deadlineEstimateFactor);
+        }
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("--drain-timeout must not be negative");
+        }
         if (authTokensFile != null) {
             tokens = AuthTokens.fromFile(authTokensFile);
         } else if (authTokens != null && !authTokens.isBlank()) {
@@ -153,7 +173,14 @@ public final class ServeCommand implements Callable<Integer> {
                 new StagePolicy(decodeMaxBatch, decodeMaxWait));
         int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
         return new ServerSettings(models, generateModels, defaultModel, engine, allowFallback, batcher,
-                new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup);
+                new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup,
+                deadlineEstimateFactor);
+    }
+
+    private static void positive(String option, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be > 0, got " + value);
+        }
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * Everything {@link StrobeServer} needs, resolved from flags, environment and config file by
- * {@link ServeCommand} (or built directly by tests).
+ * {@link ServeCommand} (or built directly by tests). docs/CONFIGURATION.md describes each option.
  *
  * @param modelsDir the model repository
  * @param generateTinyModels write the embedded tiny models into modelsDir when it has no model
@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param metricsPort Prometheus port, -1 for none
  * @param drainTimeout how long streams in flight may take to finish on shutdown
  * @param warmup run one small generation per model before reporting SERVING
+ * @param deadlineEstimateFactor multiplies the estimated time to finish before it is compared with
+ *     a request's deadline at admission; 0 turns early DEADLINE_EXCEEDED refusals off
  */
 public record ServerSettings(
         Path modelsDir,
@@ -33,32 +35,53 @@ public record ServerSettings(
         String metricsHost,
         int metricsPort,
         Duration drainTimeout,
-        boolean warmup) {
+        boolean warmup,
+        double deadlineEstimateFactor) {
 
     /** Defaults for tests: plaintext on the given port, no metrics endpoint. */
     public static ServerSettings forModels(Path modelsDir, int port) {
         return new ServerSettings(modelsDir, true, null, "", false, BatcherConfig.defaults(), Limits.defaults(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), EdgeSettings.plaintext(port),
-                "0.0.0.0", -1, Duration.ofSeconds(30), true);
+                "0.0.0.0", -1, Duration.ofSeconds(30), true, 1.0);
     }
 
     public ServerSettings withBatcher(BatcherConfig b) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, b, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
     }
 
     public ServerSettings withEdge(EdgeSettings e) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, e, metricsHost, metricsPort, drainTimeout, warmup);
+                outputThreads, e, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
     }
 
     public ServerSettings withMetricsPort(int port) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, edge, metricsHost, port, drainTimeout, warmup);
+                outputThreads, edge, metricsHost, port, drainTimeout, warmup, deadlineEstimateFactor);
     }
 
     public ServerSettings withEngine(String e, boolean fallback) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, e, fallback, batcher, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+    }
+
+    public ServerSettings withLimits(Limits l) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, l,
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+    }
+
+    public ServerSettings withWarmup(boolean w) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, w, deadlineEstimateFactor);
+    }
+
+    public ServerSettings withDeadlineEstimateFactor(double f) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, f);
+    }
+
+    public ServerSettings withDrainTimeout(Duration d) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
+                outputThreads, edge, metricsHost, metricsPort, d, warmup, deadlineEstimateFactor);
     }
 }

@@ -14,6 +14,7 @@ import dev.strobe.service.GenerationService;
 import dev.strobe.service.ModelCatalog;
 import dev.strobe.service.RequestValidator;
 import dev.strobe.service.SeedSource;
+import dev.strobe.service.WaitEstimator;
 import dev.strobe.server.metrics.MetricsEndpoint;
 import dev.strobe.server.metrics.PrometheusMetrics;
 import dev.strobe.server.metrics.RequestLogger;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StrobeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StrobeServer.class);
+    /** Weight of each completed request in the deadline estimate's average. */
+    private static final double ESTIMATE_ALPHA = 0.1;
 
     private final ServerSettings settings;
     private final ModelSet models;
@@ -49,6 +53,7 @@ public final class StrobeServer implements AutoCloseable {
     private final GrpcEdge edge;
     private final PrometheusMetrics metrics;
     private final MetricsEndpoint metricsEndpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private StrobeServer(ServerSettings settings, ModelSet models, Batcher batcher, ExecutorService output,
             GenerationService service, GrpcEdge edge, PrometheusMetrics metrics, MetricsEndpoint metricsEndpoint) {
@@ -80,6 +85,16 @@ public final class StrobeServer implements AutoCloseable {
      * @param builder the gRPC server builder (in-process in tests); null for Netty per the settings
      */
     public static StrobeServer start(ServerSettings s, ServerBuilder<?> builder) throws IOException, InterruptedException {
+        return start(s, builder, RequestLog.NONE);
+    }
+
+    /**
+     * Builds and starts a server whose request log also reports to {@code observer} (tests).
+     *
+     * @param builder the gRPC server builder (in-process in tests); null for Netty per the settings
+     */
+    public static StrobeServer start(ServerSettings s, ServerBuilder<?> builder, RequestLog observer)
+            throws IOException, InterruptedException {
         ModelSet models = ModelSet.load(s, engines());
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
         Batcher batcher = null;
@@ -87,17 +102,28 @@ public final class StrobeServer implements AutoCloseable {
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
-            // The metrics read the batcher's load at scrape time; the batcher reports into the metrics.
-            AtomicReference<Batcher> ref = new AtomicReference<>();
-            PrometheusMetrics metrics = new PrometheusMetrics(() -> ref.get().stats());
-            Batcher b = new Batcher(models.stages(), s.batcher(), codec, output, metrics, System::nanoTime);
-            ref.set(b);
+            WaitEstimator waits = new WaitEstimator(s.deadlineEstimateFactor(), ESTIMATE_ALPHA);
+            // The gauges read the batcher's and the edge's load at scrape time; both exist only later.
+            AtomicReference<Batcher> batcherRef = new AtomicReference<>();
+            AtomicReference<GrpcEdge> edgeRef = new AtomicReference<>();
+            PrometheusMetrics metrics = new PrometheusMetrics(new PrometheusMetrics.Gauges(
+                    () -> batcherRef.get().stats(),
+                    () -> edgeRef.get() == null ? 0 : edgeRef.get().streams().count(),
+                    () -> waits.nanosPerUnit() / 1e9), catalog.names());
+            Batcher b = new Batcher(models.stages(), s.batcher(), codec, output, new DeviceTime(metrics, waits),
+                    System::nanoTime);
+            batcherRef.set(b);
             batcher = b;
-            GenerationService service = new GenerationService(
-                    catalog, b, new RequestValidator(s.limits()), SeedSource.random(), System::nanoTime);
-            RequestLog requestLog = new RequestLogger(metrics.requestLog());
+            GenerationService service = new GenerationService(catalog, b, new RequestValidator(s.limits()),
+                    SeedSource.random(), System::nanoTime, waits);
+            RequestLog metricsLog = metrics.requestLog();
+            RequestLog requestLog = new RequestLogger((r, code, t, message) -> {
+                metricsLog.finished(r, code, t, message);
+                observer.finished(r, code, t, message);
+            });
             ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge());
             GrpcEdge edge = new GrpcEdge(sb, s.edge(), service, codec, output, requestLog);
+            edgeRef.set(edge);
             if (s.metricsPort() >= 0) {
                 endpoint = MetricsEndpoint.start(metrics, s.metricsHost(), s.metricsPort());
             }
@@ -141,28 +167,43 @@ public final class StrobeServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: NOT_SERVING, refuse new calls, let streams finish within the drain
-     * timeout, then stop everything.
+     * Graceful shutdown, in this order: every health name NOT_SERVING for good; new Generate calls
+     * refused with UNAVAILABLE; the batcher finishes what it admitted and every open stream sends
+     * its last event, within the drain timeout; the gRPC server stops taking calls and finishes
+     * the ones left (at most 5 s, health watchers included); then everything is closed and calls
+     * still open are cut.
      *
-     * @return true when every stream in flight finished in time
+     * @return true when every stream in flight finished within the drain timeout
      */
     public boolean drainAndStop() throws InterruptedException {
-        log.info("draining: health NOT_SERVING, refusing new requests, waiting up to {} for streams in flight",
-                settings.drainTimeout());
-        edge.setServing(false);
-        boolean drained = batcher.drain(settings.drainTimeout());
-        // Let the last events (done) reach the wire before the transport stops.
-        output.shutdown();
-        output.awaitTermination(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        log.info("draining: health NOT_SERVING, refusing new requests, waiting up to {} for {} streams in flight",
+                settings.drainTimeout(), edge.streams().count());
+        edge.drainStarted();
+        boolean drained = batcher.drain(settings.drainTimeout())
+                && edge.streams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         edge.shutdown();
-        edge.awaitTermination(5, TimeUnit.SECONDS);
+        long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
+        edge.awaitTermination(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
         close();
-        log.info("stopped ({})", drained ? "all streams finished" : "drain timeout: unfinished streams were cut");
+        if (drained) {
+            log.info("stopped: every stream finished");
+        } else {
+            log.warn("stopped: the drain timeout passed, {} streams were cut", edge.streams().count());
+        }
         return drained;
+    }
+
+    /** True while new Generate calls are admitted (false once draining started). */
+    public boolean accepting() {
+        return batcher.accepting();
     }
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         edge.close();
         batcher.close();
         output.shutdownNow();

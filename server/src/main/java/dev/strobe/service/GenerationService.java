@@ -1,17 +1,23 @@
 package dev.strobe.service;
 
+import dev.strobe.errors.ErrorKind;
+import dev.strobe.errors.StrobeException;
+import dev.strobe.pipeline.EncodedImage;
 import dev.strobe.pipeline.ImageSize;
+import dev.strobe.pipeline.PreviewFrame;
 import dev.strobe.pipeline.PromptTokens;
 import dev.strobe.scheduler.Batcher;
 import dev.strobe.scheduler.Generation;
 import dev.strobe.scheduler.GenerationSink;
 import dev.strobe.scheduler.GenerationSpec;
+import dev.strobe.scheduler.Timings;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The transport-independent service: validates a request, tokenizes its prompt, and admits it into
- * the batcher. Called on request threads (gRPC's executor); thread-safe.
+ * The transport-independent service: validates a request, refuses it early when its deadline
+ * cannot be met ({@link WaitEstimator}), tokenizes its prompt, and admits it into the batcher.
+ * Called on request threads (gRPC's executor); thread-safe.
  */
 public final class GenerationService {
     private final ModelCatalog catalog;
@@ -19,14 +25,20 @@ public final class GenerationService {
     private final RequestValidator validator;
     private final SeedSource seeds;
     private final LongSupplier clock;
+    private final WaitEstimator waits;
 
-    public GenerationService(
-            ModelCatalog catalog, Batcher batcher, RequestValidator validator, SeedSource seeds, LongSupplier clock) {
+    /**
+     * @param waits learns the device's pace and refuses requests whose deadline cannot be met; the
+     *     caller feeds it the device time of every engine call
+     */
+    public GenerationService(ModelCatalog catalog, Batcher batcher, RequestValidator validator, SeedSource seeds,
+            LongSupplier clock, WaitEstimator waits) {
         this.catalog = catalog;
         this.batcher = batcher;
         this.validator = validator;
         this.seeds = seeds;
         this.clock = clock;
+        this.waits = waits;
     }
 
     /** What admission resolved, for the {@code queued} event. */
@@ -40,6 +52,14 @@ public final class GenerationService {
      * @throws dev.strobe.errors.StrobeException with the reason when the request is refused
      */
     public Admitted start(GenerateCommand c, long arrivalNanos, long deadlineNanos, GenerationSink sink) {
+        if (!batcher.accepting()) {
+            throw new StrobeException(ErrorKind.UNAVAILABLE,
+                    "the server is shutting down and accepts no new requests; retry on another replica");
+        }
+        if (deadlineNanos <= arrivalNanos) {
+            throw new StrobeException(ErrorKind.DEADLINE, "the deadline passed before the request was admitted;"
+                    + " allow more time");
+        }
         validator.checkText(c);
         ServedModel model = catalog.resolve(c.model());
         ModelInfo info = model.info();
@@ -48,13 +68,59 @@ public final class GenerationService {
         int images = validator.numImages(c);
         var preview = validator.preview(c);
         var output = validator.output(c);
+        double units = WaitEstimator.units(images, steps, size);
+        waits.check(arrivalNanos, deadlineNanos, units);
         PromptTokens tokens = model.tokenizer().tokenize(c.prompt() == null ? "" : c.prompt());
         long seed = c.seed() != null ? c.seed() : seeds.next();
         GenerationSpec spec = new GenerationSpec(info.name(), tokens, size, seed, images, preview, output,
                 c.requestId() == null ? "" : c.requestId(), deadlineNanos, arrivalNanos);
-        Generation g = new Generation(spec, sink);
-        int position = batcher.submit(g);
+        Generation g = new Generation(spec, new Accounted(sink, units));
+        waits.admitted(units);
+        int position;
+        try {
+            position = batcher.submit(g);
+        } catch (RuntimeException e) {
+            waits.abandoned(units);
+            throw e;
+        }
         return new Admitted(g, position, info.name(), steps, tokens);
+    }
+
+    public WaitEstimator waits() {
+        return waits;
+    }
+
+    /** Tells the estimator when an admitted request ends; everything else passes through. */
+    private final class Accounted implements GenerationSink {
+        private final GenerationSink sink;
+        private final double units;
+
+        Accounted(GenerationSink sink, double units) {
+            this.sink = sink;
+            this.units = units;
+        }
+
+        @Override
+        public void preview(PreviewFrame frame) {
+            sink.preview(frame);
+        }
+
+        @Override
+        public void image(int imageIndex, long seed, EncodedImage image) {
+            sink.image(imageIndex, seed, image);
+        }
+
+        @Override
+        public void done(Timings timings) {
+            waits.completed(units);
+            sink.done(timings);
+        }
+
+        @Override
+        public void failed(StrobeException error) {
+            waits.abandoned(units);
+            sink.failed(error);
+        }
     }
 
     public void cancel(Generation g) {

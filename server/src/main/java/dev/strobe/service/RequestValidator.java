@@ -72,7 +72,9 @@ public final class RequestValidator {
             throw invalid("preview.max_side must be 0 (natural size) or " + MIN_PREVIEW_SIDE + " to "
                     + MAX_PREVIEW_SIDE + ", got " + Integer.toUnsignedString(side));
         }
-        int every = c.previewEveryN() <= 0 ? 1 : c.previewEveryN();
+        // every_n_steps is a uint32: read it unsigned, so 2^32-1 means "only the last step", not -1.
+        long n = Integer.toUnsignedLong(c.previewEveryN());
+        int every = n == 0 ? 1 : (int) Math.min(n, Integer.MAX_VALUE);
         return switch (c.previewFormat()) {
             case NONE -> PreviewSpec.NONE;
             case DEFAULT, JPEG -> new PreviewSpec(true, ImageFormat.JPEG, side, every);

@@ -15,12 +15,20 @@ import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.api.v1.ListModelsResponse;
 import dev.strobe.api.v1.ModelInfo;
 import dev.strobe.api.v1.PredictionType;
+import dev.strobe.api.v1.PreviewFormat;
+import dev.strobe.api.v1.PreviewOptions;
+import com.google.protobuf.DescriptorProtos;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import dev.strobe.server.StrobeServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -34,8 +42,21 @@ import org.junit.jupiter.api.Test;
  */
 abstract class GenerateContractTest {
 
-    /** A channel to a running server with the tiny models. */
+    /** A channel to a running server with the tiny models (see {@link TestServers#contractSettings}). */
     abstract ManagedChannel channel();
+
+    /** A channel whose flow control makes a client that reads nothing stall the server's sends quickly. */
+    abstract ManagedChannel stallingChannel();
+
+    /** The server behind the channels. */
+    abstract StrobeServer server();
+
+    /**
+     * How many previews per image a client that read nothing until its generation finished may
+     * still receive: those the transport had taken before isReady() turned false, plus the newest
+     * one kept in the outbox.
+     */
+    abstract int previewsPerImageForAStalledReader();
 
     ImageGeneratorGrpc.ImageGeneratorBlockingStub stub() {
         return ImageGeneratorGrpc.newBlockingStub(channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
@@ -136,6 +157,122 @@ abstract class GenerateContractTest {
         assertStatus(Status.Code.NOT_FOUND, "available models", request("x").setModel("sdxl-turbo").build());
         List<GenerateEvent> ok = generate(request("still serving").build());
         assertTrue(ok.get(ok.size() - 1).hasDone());
+    }
+
+    @Test
+    void aStalledReaderGetsTheNewestPreviewPerImageAndEverythingReliableWhileOthersRunAtFullSpeed() throws Exception {
+        double baselineMs = wallMs(() -> generate(request("a baseline").build()));
+        long start = System.nanoTime();
+        GenerateRequest slowRequest = request("a slow reader")
+                .setModel("tiny-lightning-8step").setWidth(512).setHeight(512).setNumImages(2).setRequestId("slow")
+                .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_PNG))
+                .build();
+        ManualStream slow = ManualStream.start(stallingChannel(), slowRequest);
+        // Beside it, a request completes at normal speed.
+        List<GenerateEvent> beside = generate(request("beside the slow reader").build());
+        assertTrue(beside.get(beside.size() - 1).hasDone());
+        // The slow request finishes on the server while its client still reads nothing...
+        awaitIdle(Duration.ofSeconds(60));
+        assertFalse(slow.isClosed(), "the server cannot end the stream before the client read it");
+        // ...and the next request is as fast as before: nothing waits for the stalled client.
+        double afterMs = wallMs(() -> generate(request("after the stall").build()));
+        assertTrue(afterMs < 4 * baselineMs + 2000, "a request beside a stalled reader took " + afterMs
+                + " ms, alone " + baselineMs + " ms");
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) {
+            Thread.sleep(50); // the slow client keeps reading nothing for seconds
+        }
+        List<GenerateEvent> events = slow.readAll(Duration.ofSeconds(30));
+        assertEquals(Status.Code.OK, slow.status(Duration.ofSeconds(1)).getCode());
+        assertEquals(GenerateEvent.EventCase.QUEUED, events.get(0).getEventCase());
+        assertTrue(events.get(events.size() - 1).hasDone(), "done is the last event");
+        for (int image = 0; image < 2; image++) {
+            int index = image;
+            List<Integer> steps = events.stream()
+                    .filter(e -> e.hasPreview() && e.getPreview().getImageIndex() == index)
+                    .map(e -> e.getPreview().getStep()).toList();
+            assertFalse(steps.isEmpty(), "the newest preview of image " + index + " is kept");
+            assertEquals(8, steps.get(steps.size() - 1), "the last preview is the newest, step 8: " + steps);
+            assertTrue(steps.size() <= previewsPerImageForAStalledReader(),
+                    "a stalled reader holds few previews, got steps " + steps + " of image " + index);
+            assertEquals(steps.stream().sorted().distinct().toList(), steps, "previews never go back in time");
+        }
+        List<Integer> images = events.stream().filter(GenerateEvent::hasImage)
+                .map(e -> e.getImage().getImageIndex()).sorted().toList();
+        assertEquals(List.of(0, 1), images, "every final image arrives");
+        System.out.println("stalled reader got " + events.size() + " events: " + events.stream()
+                .map(e -> e.getEventCase() + (e.hasPreview() ? "" + e.getPreview().getStep() : "")).toList());
+    }
+
+    @Test
+    void aClientDeadlineEndsTheStreamWithDeadlineExceededAndTheJobLeavesTheBatcher() throws Exception {
+        GenerateRequest big = request("too slow for the deadline")
+                .setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).build();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
+                ImageGeneratorGrpc.newBlockingStub(channel()).withDeadlineAfter(600, TimeUnit.MILLISECONDS)
+                        .generate(big).forEachRemaining(x -> {}));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
+        awaitIdle(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aCancelledStreamLeavesTheBatcher() throws Exception {
+        long completedBefore = server().service().batcher().stats().completed();
+        ManualStream s = ManualStream.start(channel(), request("cancel me")
+                .setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).setNumImages(2).build());
+        GenerateEvent first = s.next(Duration.ofSeconds(30));
+        assertEquals(GenerateEvent.EventCase.QUEUED, first.getEventCase());
+        GenerateEvent preview = s.next(Duration.ofSeconds(30));
+        assertEquals(GenerateEvent.EventCase.PREVIEW, preview.getEventCase(), "the job is denoising");
+        assertTrue(server().service().batcher().stats().activeImages() > 0);
+        s.cancel();
+        assertEquals(Status.Code.CANCELLED, s.status(Duration.ofSeconds(5)).getCode());
+        awaitIdle(Duration.ofSeconds(20));
+        assertEquals(completedBefore, server().service().batcher().stats().completed(),
+                "the batcher dropped the cancelled job instead of finishing it");
+    }
+
+    @Test
+    void healthIsServingForTheServerTheServiceAndEachModel() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel());
+        for (String name : List.of("", "strobe.v1.ImageGenerator", "strobe.v1.ImageGenerator/tiny-lightning-1step",
+                "strobe.v1.ImageGenerator/tiny-lightning-8step")) {
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder().setService(name).build()).getStatus(), name);
+        }
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> health.check(
+                HealthCheckRequest.newBuilder().setService("strobe.v1.ImageGenerator/sdxl-turbo").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    }
+
+    @Test
+    void reflectionListsTheServicesAndServesTheStrobeProto() throws Exception {
+        ReflectionClient reflection = new ReflectionClient(channel());
+        assertTrue(reflection.services().containsAll(List.of("strobe.v1.ImageGenerator", "grpc.health.v1.Health",
+                "grpc.reflection.v1.ServerReflection")), reflection.services().toString());
+        DescriptorProtos.FileDescriptorProto file = reflection.fileContaining("strobe.v1.ImageGenerator");
+        assertEquals("strobe.v1", file.getPackage());
+        assertEquals(List.of("Generate", "ListModels"), file.getService(0).getMethodList().stream()
+                .map(DescriptorProtos.MethodDescriptorProto::getName).toList());
+        assertTrue(reflection.servicesV1Alpha().contains("strobe.v1.ImageGenerator"), "v1alpha for older tools");
+    }
+
+    /** Waits until the batcher holds no request; fails after the timeout. */
+    void awaitIdle(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var stats = server().service().batcher().stats();
+            if (stats.activeImages() == 0 && stats.queued() == 0) {
+                return;
+            }
+            assertTrue(System.nanoTime() < end, "the batcher still holds work: " + stats);
+            Thread.sleep(10);
+        }
+    }
+
+    static double wallMs(Runnable r) {
+        long t = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t) / 1e6;
     }
 
     void assertStatus(Status.Code code, String sentence, GenerateRequest r) {

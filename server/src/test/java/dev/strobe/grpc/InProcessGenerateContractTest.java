@@ -15,7 +15,7 @@ class InProcessGenerateContractTest extends GenerateContractTest {
     @BeforeAll
     static void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = TestServers.start(InProcessServerBuilder.forName(name), TestServers.settings(0));
+        server = TestServers.start(InProcessServerBuilder.forName(name), TestServers.contractSettings());
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -28,5 +28,22 @@ class InProcessGenerateContractTest extends GenerateContractTest {
     @Override
     ManagedChannel channel() {
         return channel;
+    }
+
+    /** In-process flow control counts messages: a client that requested none is never ready. */
+    @Override
+    ManagedChannel stallingChannel() {
+        return channel;
+    }
+
+    @Override
+    StrobeServer server() {
+        return server;
+    }
+
+    /** Nothing was taken by a transport: only the newest preview per image is left. */
+    @Override
+    int previewsPerImageForAStalledReader() {
+        return 1;
     }
 }

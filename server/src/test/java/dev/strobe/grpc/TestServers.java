@@ -4,6 +4,10 @@ import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
 import dev.strobe.testing.TinyModels;
 import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Starts strobe servers on the tiny models for tests. */
 final class TestServers {
@@ -15,5 +19,33 @@ final class TestServers {
 
     static ServerSettings settings(int port) {
         return ServerSettings.forModels(TinyModels.dir(), port);
+    }
+
+    /**
+     * The contract servers: every tiny model, and no early deadline refusal, so that a request
+     * whose deadline passes mid-stream can be observed.
+     */
+    static ServerSettings contractSettings() {
+        return settings(0).withDeadlineEstimateFactor(0);
+    }
+
+    /**
+     * A model repository with only some of the tiny models (links into {@link TinyModels#dir()}),
+     * for servers whose tests do not need all four: they start faster.
+     */
+    static Path modelsSubset(String... models) {
+        Path dir = TinyModels.dir().resolveSibling("test-models-" + String.join("+", models));
+        try {
+            Files.createDirectories(dir);
+            for (String m : models) {
+                Path link = dir.resolve(m);
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, TinyModels.dir().resolve(m));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
     }
 }

@@ -9,13 +9,22 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * strobe's Prometheus metrics: requests by status, queue depth, active images, batch sizes and
- * latencies per stage, queue wait, time to first preview and total latency. Fed by the batcher
- * (as {@link SchedulerMetrics}) and by the gRPC edge (as {@link RequestLog}); thread-safe.
+ * strobe's Prometheus metrics: requests by model and status, queue depth, active images, open
+ * streams, batch sizes and latencies per stage, queue wait, time to first preview, total latency
+ * and the deadline estimate's device time per megapixel-step. Fed by the batcher (as
+ * {@link SchedulerMetrics}) and by the gRPC edge (as {@link RequestLog}); gauges are read at
+ * scrape time. Thread-safe.
+ *
+ * <p>The model label only takes the names of served models, "-" for a request that named none,
+ * and "unknown" for any other name, so clients cannot grow the label set.
  */
 public final class PrometheusMetrics implements SchedulerMetrics {
     private static final double[] SECONDS = {
@@ -31,8 +40,21 @@ public final class PrometheusMetrics implements SchedulerMetrics {
     private final Histogram firstPreview;
     private final Histogram total;
 
-    /** @param stats the batcher's live load, read at scrape time */
-    public PrometheusMetrics(Supplier<BatcherStats> stats) {
+    private final Set<String> models;
+
+    /**
+     * The live values the gauges read at scrape time.
+     *
+     * @param batcher the batcher's load
+     * @param openStreams Generate streams that have not ended
+     * @param secondsPerMegapixelStep the deadline estimate's recent device time (NaN before data)
+     */
+    public record Gauges(Supplier<BatcherStats> batcher, IntSupplier openStreams, DoubleSupplier secondsPerMegapixelStep) {}
+
+    /** @param models the served model names, the only values of the model label besides "-" and "unknown" */
+    public PrometheusMetrics(Gauges gauges, Collection<String> models) {
+        this.models = Set.copyOf(models);
+        Supplier<BatcherStats> stats = gauges.batcher();
         requests = Counter.builder().name("strobe_requests_total")
                 .help("Generate requests by model and final gRPC status code")
                 .labelNames("model", "code").register(registry);
@@ -60,10 +82,25 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         GaugeWithCallback.builder().name("strobe_denoising_images")
                 .help("Images in the denoise set")
                 .callback(cb -> cb.call(stats.get().denoising())).register(registry);
+        GaugeWithCallback.builder().name("strobe_open_streams")
+                .help("Generate streams admitted or being admitted that have not ended")
+                .callback(cb -> cb.call(gauges.openStreams().getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("strobe_device_seconds_per_megapixel_step")
+                .help("Recent device time per megapixel-step, the basis of the deadline estimate (NaN before"
+                        + " the first completed request)")
+                .callback(cb -> cb.call(gauges.secondsPerMegapixelStep().getAsDouble())).register(registry);
     }
 
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** The model label value: served names as they are, "-" for none, "unknown" for the rest. */
+    String label(String model) {
+        if (model == null || model.isEmpty()) {
+            return "-";
+        }
+        return models.contains(model) ? model : "unknown";
     }
 
     @Override
@@ -84,7 +121,7 @@ public final class PrometheusMetrics implements SchedulerMetrics {
     }
 
     private void finished(RequestInfo request, String code, Timings timings, String message) {
-        String model = request.model().isEmpty() ? "-" : request.model();
+        String model = label(request.model());
         requests.labelValues(model, code).inc();
         if (timings != null) {
             total.labelValues(model).observe(timings.totalMs() / 1e3);
