@@ -88,6 +88,7 @@ public final class OptimumImport {
      * @throws IOException when a file cannot be read or model.json cannot be written
      */
     public Result importFolder(Path dir, Options options, boolean force) throws OptimumImportException, IOException {
+        engine(options); // an unknown engine is refused before anything is read
         Path target = dir.resolve(ModelManifest.FILE_NAME);
         if (Files.exists(target) && !force) {
             throw new OptimumImportException(target + " exists already; pass --force to replace it");
