@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link OptimumImport}, served by a {@link StrobeServer} beside the float32 tiny model of the same
  * weights, and used over gRPC.
  *
- * <p>Tolerances, per 8-bit channel: 2 between an image served alone and the same image served
+ * <p>Tolerances, per 8-bit channel: {@value #BATCH_TOLERANCE} between an image served alone and the same image served
  * while other requests run (the scalar-timestep UNet only ever sees batches at one timestep; ONNX
  * Runtime may round differently at another batch size; observed 0); {@value #FP16_TOLERANCE} between
  * the fp16 export and the float32 model (fp16 rounding of every tensor that crosses a component
