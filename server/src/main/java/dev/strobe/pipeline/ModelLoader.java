@@ -71,7 +71,8 @@ public final class ModelLoader {
             ModelPipeline pipeline = new ModelPipeline(config, te1, te2, unet, vae);
             log.info("model {} ready: {} steps, {} prediction, {} spacing, UNet on {} (max batch {}, {} timestep)",
                     m.name, m.steps, m.predictionType, m.timestepSpacing, unet.info().backend(),
-                    unet.info().maxBatch(), t.isScalar() ? "scalar" : "per-sample");
+                    unet.info().maxBatch(),
+                    t.isScalar() ? "scalar" : ModelPipeline.sharesTimestep(t) ? "single-element" : "per-sample");
             return new LoadedModel(entry.dir(), m, tokenizer, pipeline);
         } catch (RuntimeException e) {
             loaded.forEach(Engine::close);

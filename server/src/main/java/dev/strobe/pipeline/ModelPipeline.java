@@ -47,7 +47,15 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
                 Math.min(textEncoder.info().maxBatch(), textEncoder2.info().maxBatch()),
                 unet.info().maxBatch(),
                 vae.info().maxBatch(),
-                !timestepSpec.isScalar());
+                !sharesTimestep(timestepSpec));
+    }
+
+    /**
+     * Whether a UNet timestep input holds one value for the whole call: a scalar (optimum's
+     * export) or a vector fixed at one element. Such a UNet only takes batches at one timestep.
+     */
+    public static boolean sharesTimestep(TensorSpec timestep) {
+        return timestep.isScalar() || (timestep.rank() == 1 && timestep.shape()[0] == 1);
     }
 
     public PipelineConfig config() {
@@ -178,15 +186,16 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
     }
 
     private Tensor timestepTensor(float[] timesteps) {
-        if (timestepSpec.isScalar()) {
+        if (sharesTimestep(timestepSpec)) {
             for (float t : timesteps) {
                 if (t != timesteps[0]) {
-                    throw new IllegalArgumentException("a scalar-timestep UNet needs one timestep per call");
+                    throw new IllegalArgumentException("a UNet with one shared timestep needs one timestep per call");
                 }
             }
+            long[] shape = timestepSpec.shape(); // [] or [1]
             return timestepSpec.dataType().isFloating()
-                    ? Tensor.ofFloats(timestepSpec.dataType(), new float[] {timesteps[0]})
-                    : Tensor.ofLongs(timestepSpec.dataType(), new long[] {Math.round(timesteps[0])});
+                    ? Tensor.ofFloats(timestepSpec.dataType(), new float[] {timesteps[0]}, shape)
+                    : Tensor.ofLongs(timestepSpec.dataType(), new long[] {Math.round(timesteps[0])}, shape);
         }
         if (timestepSpec.dataType().isFloating()) {
             return Tensor.ofFloats(timestepSpec.dataType(), timesteps, timesteps.length);

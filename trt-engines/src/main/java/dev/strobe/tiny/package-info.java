@@ -17,7 +17,10 @@
  *       writes one.
  *   <li>{@link dev.strobe.tiny.TinyModelReference}: the same math in Java, formulas in its helpers'
  *       Javadoc ({@code reference} package).
- *   <li>{@code weights}: seeded weights shared by graphs and reference; {@code onnx}: the graph writers.
+ *   <li>{@link dev.strobe.tiny.TinyOptimumExport}: the same weights in optimum's SDXL export layout
+ *       (scalar timestep, fp16 boundaries, no model.json), to test importing real exports.
+ *   <li>{@code weights}: seeded weights shared by graphs and reference; {@code onnx}: the graph writers
+ *       and {@link dev.strobe.tiny.onnx.OnnxBoundary}, which re-types and reshapes their interfaces.
  * </ul>
  */
 package dev.strobe.tiny;

@@ -46,7 +46,31 @@ class OnnxCheckerTest {
         assertEquals(8, r.output.lines().filter(l -> l.startsWith("ok ")).count(), r.output);
     }
 
-    /** Guards the test above against passing vacuously: a graph using an undefined value fails. */
+    /** optimum's layout: fp16 boundaries, the shared timestep forms, weights in model.onnx_data. */
+    @Test
+    void debiansOnnxCheckerAcceptsTheOptimumExport(@TempDir Path dir) throws Exception {
+        assumeTrue(run(List.of(PYTHON, "-c", "import onnx")).exitCode == 0, "python3-onnx is not installed");
+        TinyOptimumExport export = TinyOptimumExport.forSeed(TinyModelSet.DEFAULT_SEED);
+        TinyOptimumExport.Options fp16 = TinyOptimumExport.Options.optimum(
+                TinyModelSpec.lightning(4), TinyOptimumExport.Precision.FP16).withUnetExternalData(true);
+        export.write(dir, fp16);
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-c", CHECK));
+        for (String f : List.of(TinyManifest.TEXT_ENCODER_FILE, TinyManifest.TEXT_ENCODER_2_FILE,
+                TinyManifest.UNET_FILE, TinyManifest.VAE_DECODER_FILE)) {
+            command.add(dir.resolve(f).toString());
+        }
+        for (TinyOptimumExport.Timestep form : List.of(TinyOptimumExport.Timestep.SINGLETON,
+                TinyOptimumExport.Timestep.SCALAR_INT64)) {
+            Path unet = dir.resolve("unet-" + form + ".onnx");
+            Files.write(unet, export.unetGraph(fp16.withTimestep(form).withUnetExternalData(false)).toByteArray());
+            command.add(unet.toString());
+        }
+        Result r = run(command);
+        assertEquals(0, r.exitCode, "the ONNX checker rejected a graph:\n" + r.output);
+        assertEquals(6, r.output.lines().filter(l -> l.startsWith("ok ")).count(), r.output);
+    }
+
+    /** Guards the tests above against passing vacuously: a graph using an undefined value fails. */
     @Test
     void checkerRejectsABrokenGraph(@TempDir Path dir) throws Exception {
         assumeTrue(run(List.of(PYTHON, "-c", "import onnx")).exitCode == 0, "python3-onnx is not installed");
