@@ -14,7 +14,6 @@ import dev.strobe.service.ServedModel;
 import dev.strobe.tiny.TinyModelSet;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,6 @@
 package dev.strobe.model;
 
-import com.google.gson.FieldNamingPolicy;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,11 +19,6 @@ public final class ModelManifest {
     public static final String FILE_NAME = "model.json";
     public static final int FORMAT = 1;
 
-    private static final Gson GSON = new GsonBuilder()
-            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
-            .setPrettyPrinting()
-            .disableHtmlEscaping()
-            .create();
 
     public int format = FORMAT;
     public String name;
@@ -108,23 +98,15 @@ public final class ModelManifest {
     public static final String TOKENIZER_2 = "tokenizer_2";
 
     public static ModelManifest read(Path file) throws IOException {
-        try {
-            ModelManifest m = GSON.fromJson(Files.readString(file), ModelManifest.class);
-            if (m == null) {
-                throw new IOException(file + " is empty");
-            }
-            return m;
-        } catch (JsonParseException e) {
-            throw new IOException(file + " is not a valid model manifest: " + e.getMessage(), e);
-        }
+        return JsonFiles.read(file, ModelManifest.class, "model manifest");
     }
 
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson() + "\n");
+        JsonFiles.write(file, this);
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return JsonFiles.toJson(this);
     }
 
     public boolean predictsSample() {

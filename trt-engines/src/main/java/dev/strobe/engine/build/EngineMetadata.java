@@ -1,9 +1,6 @@
 package dev.strobe.engine.build;
 
-import com.google.gson.FieldNamingPolicy;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import dev.strobe.model.JsonFiles;
 import dev.strobe.engine.tensorrt.ShapeRange;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,11 +24,6 @@ public final class EngineMetadata {
     public static final String FILE_NAME = "engine.json";
     public static final int FORMAT = 1;
 
-    private static final Gson GSON = new GsonBuilder()
-            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
-            .setPrettyPrinting()
-            .disableHtmlEscaping()
-            .create();
 
     /** min/opt/max of one input in one profile. */
     public static final class Range {
@@ -111,23 +103,15 @@ public final class EngineMetadata {
     }
 
     public static EngineMetadata read(Path file) throws IOException {
-        try {
-            EngineMetadata m = GSON.fromJson(Files.readString(file), EngineMetadata.class);
-            if (m == null) {
-                throw new IOException(file + " is empty");
-            }
-            return m;
-        } catch (JsonParseException e) {
-            throw new IOException(file + " is not a valid engine.json: " + e.getMessage(), e);
-        }
+        return JsonFiles.read(file, EngineMetadata.class, "engine.json");
     }
 
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson() + "\n");
+        JsonFiles.write(file, this);
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return JsonFiles.toJson(this);
     }
 
     /** Hex sha256 of a file, streamed (ONNX files run to gigabytes). */
