@@ -131,7 +131,7 @@ public final class StrobeServer implements AutoCloseable {
             edge.start();
             StrobeServer server = new StrobeServer(s, models, b, output, service, edge, metrics, endpoint);
             if (s.warmup()) {
-                Warmup.run(service, catalog, Duration.ofMinutes(5));
+                Warmup.run(service, catalog, codec, Duration.ofMinutes(5));
             }
             edge.setServing(true);
             log.info("strobe serving {} on port {}{} (default model {})", catalog.names(), edge.port(),
