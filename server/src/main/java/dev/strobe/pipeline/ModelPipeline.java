@@ -58,10 +58,6 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
         return timestep.isScalar() || (timestep.rank() == 1 && timestep.shape()[0] == 1);
     }
 
-    public PipelineConfig config() {
-        return config;
-    }
-
     @Override
     public StageLimits limits() {
         return limits;

@@ -104,10 +104,6 @@ public final class Batcher implements AutoCloseable {
                 counters.failedCount());
     }
 
-    public BatcherConfig config() {
-        return config;
-    }
-
     /** Starts the device thread. */
     public synchronized void start() {
         if (thread != null) {

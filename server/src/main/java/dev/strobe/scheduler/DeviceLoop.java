@@ -82,11 +82,6 @@ final class DeviceLoop {
         return worked;
     }
 
-    /** True when nothing is queued, active or waiting to be decoded on this thread. */
-    boolean idle() {
-        return inbox.isEmpty() && encodeQueue.isEmpty() && active.isEmpty() && decodeQueue.isEmpty();
-    }
-
     /** The earliest time a stage waiting for a fuller batch becomes due; MAX_VALUE if none. */
     long nextDue() {
         long due = Long.MAX_VALUE;

@@ -37,9 +37,4 @@ public record GenerateCommand(
         JPEG,
         UNKNOWN
     }
-
-    /** A request with the given prompt and every other field at its default. */
-    public static GenerateCommand ofPrompt(String prompt) {
-        return new GenerateCommand(prompt, "", 0, 0, 0, null, 0, PreviewChoice.DEFAULT, 0, 0, OutputChoice.DEFAULT, "");
-    }
 }

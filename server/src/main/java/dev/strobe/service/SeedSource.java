@@ -1,7 +1,6 @@
 package dev.strobe.service;
 
 import java.security.SecureRandom;
-import java.util.function.LongSupplier;
 
 /** Seeds for requests that send none. Thread-safe. */
 @FunctionalInterface
@@ -12,9 +11,5 @@ public interface SeedSource {
     static SeedSource random() {
         SecureRandom r = new SecureRandom();
         return r::nextLong;
-    }
-
-    static SeedSource of(LongSupplier s) {
-        return s::getAsLong;
     }
 }
