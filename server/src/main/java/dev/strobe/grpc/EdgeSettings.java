@@ -1,5 +1,6 @@
 package dev.strobe.grpc;
 
+import dev.strobe.service.auth.AuthTokens;
 import java.nio.file.Path;
 import java.time.Duration;
 

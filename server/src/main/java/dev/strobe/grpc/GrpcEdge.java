@@ -1,7 +1,6 @@
 package dev.strobe.grpc;
 
-import dev.strobe.pipeline.ImageCodec;
-import dev.strobe.service.GenerationService;
+import dev.strobe.service.stream.GenerationStreams;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -17,7 +16,6 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,18 +37,12 @@ public final class GrpcEdge implements AutoCloseable {
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final OpenStreams streams = new OpenStreams();
     private final List<String> models;
 
-    public GrpcEdge(
-            ServerBuilder<?> builder,
-            EdgeSettings settings,
-            GenerationService service,
-            ImageCodec codec,
-            Executor output,
-            RequestLog log) {
-        this.models = service.catalog().names();
-        BindableService endpoint = new ImageGeneratorEndpoint(service, codec, output, log, streams);
+    /** @param streams the transport-free stream core every frontend shares */
+    public GrpcEdge(ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams) {
+        this.models = streams.service().catalog().names();
+        BindableService endpoint = new ImageGeneratorEndpoint(streams);
         builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
         List<ServerServiceDefinition> services = List.of(
                 endpoint.bindService(),
@@ -115,11 +107,6 @@ public final class GrpcEdge implements AutoCloseable {
     public void drainStarted() {
         setServing(false);
         health.enterTerminalState();
-    }
-
-    /** Generate streams that have not ended yet. */
-    public OpenStreams streams() {
-        return streams;
     }
 
     /** Stops accepting new calls; calls in flight go on. */

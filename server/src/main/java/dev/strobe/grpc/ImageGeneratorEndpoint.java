@@ -5,127 +5,70 @@ import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.api.v1.ListModelsResponse;
-import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.ImageCodec;
-import dev.strobe.scheduler.Generation;
 import dev.strobe.scheduler.GenerationSpec;
 import dev.strobe.service.GenerateCommand;
 import dev.strobe.service.GenerationService;
+import dev.strobe.service.stream.GenerationStream;
+import dev.strobe.service.stream.GenerationStreams;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * strobe.v1.ImageGenerator over gRPC: a thin adapter from protobuf to {@link GenerationService}.
- * Runs on gRPC's request executor; results stream through a {@link StreamSink} per call, which
- * also reports how the call ended (request log, metrics, open-stream count).
+ * strobe.v1.ImageGenerator over gRPC: a thin writer over the transport-free stream core. Maps the
+ * request to a {@link GenerateCommand}, admits it through a {@link GenerationStream} (which owns
+ * the stream semantics and reports how the call ended), and hands the stream a
+ * {@link GrpcEventWriter}. Runs on gRPC's request executor.
  */
 public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGeneratorImplBase {
-    private static final Logger logger = LoggerFactory.getLogger(ImageGeneratorEndpoint.class);
+    /** The frontend's name in the request log and the metrics. */
+    public static final String FRONTEND = "grpc";
     /**
      * Bytes a stream may have queued in the transport before isReady() turns false (gRPC's
      * default is 32 KiB). Smaller keeps a slow client's previews fresh: what waits in the outbox
      * is replaced by newer frames, what waits in the transport is not.
      */
     static final int ON_READY_THRESHOLD_BYTES = 8 * 1024;
-    private final GenerationService service;
-    private final ImageCodec codec;
-    private final Executor output;
-    private final RequestLog log;
-    private final OpenStreams streams;
+    private final GenerationStreams streams;
 
-    /**
-     * @param output executor for rendering previews and sending stream events
-     * @param streams counts the Generate streams in flight, for the drain
-     */
-    public ImageGeneratorEndpoint(
-            GenerationService service, ImageCodec codec, Executor output, RequestLog log, OpenStreams streams) {
-        this.service = service;
-        this.codec = codec;
-        this.output = output;
-        this.log = log;
+    public ImageGeneratorEndpoint(GenerationStreams streams) {
         this.streams = streams;
     }
 
     @Override
     public void generate(GenerateRequest request, StreamObserver<GenerateEvent> observer) {
         ServerCallStreamObserver<GenerateEvent> call = (ServerCallStreamObserver<GenerateEvent>) observer;
+        GenerationService service = streams.service();
         long arrival = service.clock().getAsLong();
-        Context context = Context.current();
-        Deadline deadline = context.getDeadline();
-        streams.opened();
-        StreamSink sink = new StreamSink(call, output, codec, log, streams,
-                () -> deadline != null && deadline.isExpired());
-        // Handlers must be set before this method returns; the cancel handler cannot run before
-        // it returns (gRPC serializes a call's callbacks), so `admitted` is set by then.
-        AtomicReference<Generation> admitted = new AtomicReference<>();
+        GenerationStream stream = streams.open(FRONTEND);
+        // Handlers must be set before this method returns. gRPC serializes a call's callbacks, so
+        // the cancel handler cannot run while we admit; the stream copes if it ever does.
         call.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
-        call.setOnReadyHandler(sink::onReady);
-        call.setOnCancelHandler(() -> {
-            sink.cancelled();
-            Generation g = admitted.get();
-            if (g != null) {
-                service.cancel(g);
-            }
-        });
+        call.setOnReadyHandler(stream::onReady);
+        call.setOnCancelHandler(stream::cancel);
         try {
-            GenerateCommand command = ProtoMapper.toCommand(request);
-            checkGrant(command.model());
-            GenerationService.Admitted a = service.start(command, arrival, deadlineNanos(arrival, deadline), sink);
-            admitted.set(a.generation());
-            if (sink.isClosed()) {
-                service.cancel(a.generation()); // cancelled while we were admitting it
-            }
-            GenerationSpec spec = a.generation().spec();
-            RequestInfo info = new RequestInfo(spec.requestId(), spec.model(), spec.size().width(),
-                    spec.size().height(), spec.numImages(), a.tokens().promptTokens());
-            sink.start(ProtoMapper.queued(a), spec.preview(), info);
+            stream.admit(ProtoMapper.toCommand(request), TokenAuthInterceptor.GRANT.get(), "", arrival,
+                    deadlineNanos(arrival, Context.current().getDeadline()));
         } catch (StrobeException e) {
-            sink.refuse(refusedInfo(request), StatusMapper.toStatus(e));
-        } catch (RuntimeException | Error e) {
-            // A bug, not a refusal: the stream must still end (and be counted as ended) with a sentence.
-            logger.error("Generate failed", e);
-            Generation g = admitted.get();
-            if (g != null) {
-                service.cancel(g);
-            }
-            sink.refuse(refusedInfo(request), StatusMapper.unexpected(e));
+            // Already reported as the stream's end; send it.
+            call.onError(StatusMapper.toStatus(e).asRuntimeException());
+            return;
         }
-    }
-
-    /** What the log says about a refused request: the fields as sent. */
-    private static RequestInfo refusedInfo(GenerateRequest r) {
-        return new RequestInfo(r.getRequestId(), r.getModel(), r.getWidth(), r.getHeight(), r.getNumImages(), 0);
+        stream.attach(new GrpcEventWriter(call));
     }
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
+        GenerationService service = streams.service();
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder().setDefaultModel(service.defaultModel());
         for (dev.strobe.service.ModelInfo m : service.models()) {
             b.addModels(ProtoMapper.model(m, m.name().equals(service.defaultModel())));
         }
         observer.onNext(b.build());
         observer.onCompleted();
-    }
-
-    /** With token authentication, the token must be allowed to use the model. */
-    private void checkGrant(String requested) {
-        AuthTokens.Grant grant = TokenAuthInterceptor.GRANT.get();
-        if (grant == null) {
-            return;
-        }
-        String model = service.catalog().resolve(requested).info().name();
-        if (!grant.allows(model)) {
-            throw new StrobeException(ErrorKind.PERMISSION_DENIED,
-                    "this token may not use model '" + model + "'; it may use " + String.join(", ", grant.models()));
-        }
     }
 
     /** The call's deadline on the service clock, or none. */

@@ -10,13 +10,10 @@ import dev.strobe.api.v1.PredictionType;
 import dev.strobe.api.v1.Preview;
 import dev.strobe.api.v1.Queued;
 import dev.strobe.api.v1.Timings;
-import dev.strobe.pipeline.EncodedImage;
-import dev.strobe.pipeline.PreviewFrame;
-import dev.strobe.scheduler.GenerationSpec;
 import dev.strobe.service.GenerateCommand;
 import dev.strobe.service.GenerateCommand.OutputChoice;
 import dev.strobe.service.GenerateCommand.PreviewChoice;
-import dev.strobe.service.GenerationService;
+import dev.strobe.service.stream.StreamEvent;
 
 /** Converts between strobe.v1 messages and the service's types. Stateless. */
 final class ProtoMapper {
@@ -51,58 +48,55 @@ final class ProtoMapper {
                 r.getRequestId());
     }
 
-    static GenerateEvent queued(GenerationService.Admitted a) {
-        GenerationSpec s = a.generation().spec();
-        return GenerateEvent.newBuilder()
-                .setQueued(Queued.newBuilder()
-                        .setPosition(a.position())
-                        .setRequestId(s.requestId())
-                        .setPromptTokens(a.tokens().promptTokens())
-                        .setPromptTruncated(a.tokens().truncated())
-                        .setModel(a.model())
-                        .setWidth(s.size().width())
-                        .setHeight(s.size().height())
-                        .setSteps(a.steps())
-                        .setNumImages(s.numImages()))
-                .build();
+    /** The strobe.v1 message of a stream event. */
+    static GenerateEvent event(StreamEvent e) {
+        GenerateEvent.Builder b = GenerateEvent.newBuilder();
+        if (e instanceof StreamEvent.Queued q) {
+            b.setQueued(Queued.newBuilder()
+                    .setPosition(q.position())
+                    .setRequestId(q.requestId())
+                    .setPromptTokens(q.promptTokens())
+                    .setPromptTruncated(q.promptTruncated())
+                    .setModel(q.model())
+                    .setWidth(q.width())
+                    .setHeight(q.height())
+                    .setSteps(q.steps())
+                    .setNumImages(q.numImages()));
+        } else if (e instanceof StreamEvent.Preview p) {
+            b.setPreview(Preview.newBuilder()
+                    .setImageIndex(p.imageIndex())
+                    .setStep(p.step())
+                    .setTotalSteps(p.totalSteps())
+                    .setWidth(p.image().width())
+                    .setHeight(p.image().height())
+                    .setFormat(format(p.image().format()))
+                    .setData(ByteString.copyFrom(p.image().data())));
+        } else if (e instanceof StreamEvent.FinalImage i) {
+            b.setImage(Image.newBuilder()
+                    .setImageIndex(i.imageIndex())
+                    .setSeed(i.seed())
+                    .setWidth(i.image().width())
+                    .setHeight(i.image().height())
+                    .setFormat(format(i.image().format()))
+                    .setData(ByteString.copyFrom(i.image().data())));
+        } else if (e instanceof StreamEvent.Done d) {
+            b.setDone(dev.strobe.api.v1.Done.newBuilder()
+                    .setRequestId(d.requestId())
+                    .setTimings(timings(d.timings())));
+        } else {
+            throw new IllegalArgumentException("unknown stream event " + e);
+        }
+        return b.build();
     }
 
-    static GenerateEvent preview(PreviewFrame f, EncodedImage img) {
-        return GenerateEvent.newBuilder()
-                .setPreview(Preview.newBuilder()
-                        .setImageIndex(f.imageIndex())
-                        .setStep(f.step())
-                        .setTotalSteps(f.totalSteps())
-                        .setWidth(img.width())
-                        .setHeight(img.height())
-                        .setFormat(format(img.format()))
-                        .setData(ByteString.copyFrom(img.data())))
-                .build();
-    }
-
-    static GenerateEvent image(int index, long seed, EncodedImage img) {
-        return GenerateEvent.newBuilder()
-                .setImage(Image.newBuilder()
-                        .setImageIndex(index)
-                        .setSeed(seed)
-                        .setWidth(img.width())
-                        .setHeight(img.height())
-                        .setFormat(format(img.format()))
-                        .setData(ByteString.copyFrom(img.data())))
-                .build();
-    }
-
-    static GenerateEvent done(dev.strobe.scheduler.Timings t, String requestId) {
-        return GenerateEvent.newBuilder()
-                .setDone(dev.strobe.api.v1.Done.newBuilder()
-                        .setRequestId(requestId)
-                        .setTimings(Timings.newBuilder()
-                                .setQueueMs(t.queueMs())
-                                .setEncodeMs(t.encodeMs())
-                                .setDenoiseMs(t.denoiseMs())
-                                .setDecodeMs(t.decodeMs())
-                                .setTotalMs(t.totalMs())
-                                .setFirstPreviewMs(t.firstPreviewMs())))
+    static Timings timings(dev.strobe.scheduler.Timings t) {
+        return Timings.newBuilder()
+                .setQueueMs(t.queueMs())
+                .setEncodeMs(t.encodeMs())
+                .setDenoiseMs(t.denoiseMs())
+                .setDecodeMs(t.decodeMs())
+                .setTotalMs(t.totalMs())
+                .setFirstPreviewMs(t.firstPreviewMs())
                 .build();
     }
 

@@ -1,30 +1,20 @@
 package dev.strobe.grpc;
 
-import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
 import io.grpc.Status;
 
 /**
- * The one table that turns strobe's typed errors into gRPC status codes. Every status carries a
- * sentence; nothing leaves as UNKNOWN (failures that were not typed become INTERNAL, requests
- * that cannot be parsed become INVALID_ARGUMENT, see {@link CallGuard}). Stateless.
+ * Turns strobe's typed errors into gRPC statuses: each kind's canonical code (named in
+ * {@link dev.strobe.errors.ErrorKind}, one table for every frontend's logs) with its sentence.
+ * Nothing leaves as UNKNOWN (failures that were not typed become INTERNAL, requests that cannot be
+ * parsed become INVALID_ARGUMENT, see {@link CallGuard}). Stateless.
  */
 public final class StatusMapper {
     private StatusMapper() {}
 
-    /** The status code of a kind of error; the switch is exhaustive, so a new kind must be mapped here. */
-    public static Status.Code code(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_REQUEST -> Status.Code.INVALID_ARGUMENT;
-            case UNKNOWN_MODEL -> Status.Code.NOT_FOUND;
-            case QUEUE_FULL -> Status.Code.RESOURCE_EXHAUSTED;
-            case DEADLINE -> Status.Code.DEADLINE_EXCEEDED;
-            case UNAVAILABLE -> Status.Code.UNAVAILABLE;
-            case CANCELLED -> Status.Code.CANCELLED;
-            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
-            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
-            case INTERNAL -> Status.Code.INTERNAL;
-        };
+    /** The status code of a kind of error. */
+    public static Status.Code code(dev.strobe.errors.ErrorKind kind) {
+        return Status.Code.valueOf(kind.code());
     }
 
     public static Status toStatus(StrobeException e) {

@@ -1,19 +1,19 @@
 package dev.strobe.grpc;
 
+import dev.strobe.errors.StrobeException;
+import dev.strobe.service.auth.AuthTokens;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Bearer-token authentication: a call without a known {@code authorization: Bearer <token>}
  * header ends with UNAUTHENTICATED before reaching a service. The token's grant goes into the
- * call's {@link Context} for the model check (PERMISSION_DENIED) in the endpoint. Health and
+ * call's {@link Context}; the service checks it against the model (PERMISSION_DENIED). Health and
  * reflection are exempt unless configured otherwise. Runs on gRPC's transport threads.
  */
 public final class TokenAuthInterceptor implements ServerInterceptor {
@@ -38,19 +38,13 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
         if (!protectHealthAndReflection && OPEN_SERVICES.contains(service)) {
             return next.startCall(call, headers);
         }
-        String header = headers.get(AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return refuse(call, "this server needs a bearer token: send the metadata 'authorization: Bearer <token>'");
+        AuthTokens.Grant grant;
+        try {
+            grant = tokens.authenticate(headers.get(AUTHORIZATION));
+        } catch (StrobeException e) {
+            call.close(StatusMapper.toStatus(e), new Metadata());
+            return new ServerCall.Listener<>() {};
         }
-        Optional<AuthTokens.Grant> grant = tokens.find(header.substring(7).strip());
-        if (grant.isEmpty()) {
-            return refuse(call, "the bearer token is not valid for this server");
-        }
-        return Contexts.interceptCall(Context.current().withValue(GRANT, grant.get()), call, headers, next);
-    }
-
-    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String why) {
-        call.close(Status.UNAUTHENTICATED.withDescription(why), new Metadata());
-        return new ServerCall.Listener<>() {};
+        return Contexts.interceptCall(Context.current().withValue(GRANT, grant), call, headers, next);
     }
 }

@@ -2,7 +2,6 @@ package dev.strobe.scheduler;
 
 import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.ModelStages;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * bounded queue that says no at once), are text-encoded in batches, then denoised by one UNet call
  * per iteration over up to max_batch images of one latent shape, each image at its own step; new
  * images join at the next iteration, finished, cancelled and expired ones leave at once. Finished
- * latents are decoded in batches and encoded to PNG/JPEG on the output executor.
+ * latents are decoded in batches and delivered on the output executor (where the sink renders them).
  *
  * <p>Threads: {@link #submit}, {@link #cancel}, {@link #stats} and {@link #drain} may be called
  * from any thread. One device thread, started by {@link #start}, makes every engine call. For
@@ -45,21 +44,19 @@ public final class Batcher implements AutoCloseable {
 
     /**
      * @param models the served models by name
-     * @param codec encodes final images (on the output executor)
-     * @param output executor for image encoding and delivery
+     * @param output executor for image delivery (and the sink's rendering)
      * @param clock nanosecond clock (System::nanoTime in production, a fake in tests)
      */
     public Batcher(
             Map<String, ModelStages> models,
             BatcherConfig config,
-            ImageCodec codec,
             Executor output,
             SchedulerMetrics metrics,
             LongSupplier clock) {
         this.models = Map.copyOf(models);
         this.config = config;
         this.clock = clock;
-        OutputStage out = new OutputStage(codec, output, metrics, clock, counters);
+        OutputStage out = new OutputStage(output, metrics, clock, counters);
         this.loop = new DeviceLoop(this.models, config, out, metrics, clock, counters);
     }
 

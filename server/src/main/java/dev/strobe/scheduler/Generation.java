@@ -2,7 +2,7 @@ package dev.strobe.scheduler;
 
 import dev.strobe.errors.StrobeException;
 import dev.strobe.pipeline.Conditioning;
-import dev.strobe.pipeline.EncodedImage;
+import dev.strobe.pipeline.DecodedImage;
 import dev.strobe.pipeline.PreviewFrame;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +24,6 @@ public final class Generation {
 
     // Device thread only.
     Conditioning conditioning;
-    int imagesInFlight;
 
     volatile long encodeStart;
     volatile long encodeEnd;
@@ -70,7 +69,7 @@ public final class Generation {
     }
 
     /** Delivers an image; returns true when it was the last one. */
-    boolean deliverImage(int index, EncodedImage image) {
+    boolean deliverImage(int index, DecodedImage image) {
         if (terminal.get()) {
             return false;
         }

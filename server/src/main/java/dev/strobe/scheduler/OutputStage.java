@@ -2,26 +2,22 @@ package dev.strobe.scheduler;
 
 import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
-import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.scheduler.SchedulerMetrics.Stage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
- * Encodes decoded images to PNG or JPEG off the device thread, delivers them, and ends each
- * request with {@code done} after its last image. Runs on the output executor's threads.
+ * Delivers decoded images off the device thread (the sink renders them there, to PNG or JPEG) and
+ * ends each request with {@code done} after its last image. Runs on the output executor's threads.
  */
 final class OutputStage {
-    private final ImageCodec codec;
     private final Executor executor;
     private final SchedulerMetrics metrics;
     private final LongSupplier clock;
     private final Counters counters;
 
-    OutputStage(ImageCodec codec, Executor executor, SchedulerMetrics metrics, LongSupplier clock, Counters counters) {
-        this.codec = codec;
+    OutputStage(Executor executor, SchedulerMetrics metrics, LongSupplier clock, Counters counters) {
         this.executor = executor;
         this.metrics = metrics;
         this.clock = clock;
@@ -48,10 +44,8 @@ final class OutputStage {
                 return;
             }
             long start = clock.getAsLong();
-            EncodedImage image = codec.encodeFinal(job.decoded, g.spec().outputFormat());
-            long end = clock.getAsLong();
-            metrics.batch(Stage.OUTPUT, job.model(), 1, end - start);
-            boolean last = g.deliverImage(job.index, image);
+            boolean last = g.deliverImage(job.index, job.decoded);
+            metrics.batch(Stage.OUTPUT, job.model(), 1, clock.getAsLong() - start);
             // Release before done, so a client that sees done also sees the load drop.
             counters.released(1);
             released = true;
@@ -60,7 +54,7 @@ final class OutputStage {
                 g.complete(clock.getAsLong());
             }
         } catch (RuntimeException e) {
-            if (g.fail(new StrobeException(ErrorKind.INTERNAL, "encoding the final image failed: " + e.getMessage(), e))) {
+            if (g.fail(new StrobeException(ErrorKind.INTERNAL, "rendering the final image failed: " + e.getMessage(), e))) {
                 counters.failed();
             }
         } finally {

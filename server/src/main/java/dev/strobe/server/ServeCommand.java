@@ -1,11 +1,13 @@
 package dev.strobe.server;
 
 import dev.strobe.engine.EngineException;
-import dev.strobe.grpc.AuthTokens;
+import dev.strobe.service.auth.AuthTokens;
 import dev.strobe.grpc.EdgeSettings;
+import dev.strobe.http.HttpSettings;
 import dev.strobe.scheduler.BatcherConfig;
 import dev.strobe.scheduler.StagePolicy;
 import dev.strobe.service.Limits;
+import dev.strobe.service.stream.StreamLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code strobe serve}: starts the server and runs until SIGTERM/SIGINT, then drains (health
- * NOT_SERVING, new calls UNAVAILABLE, streams in flight finish within --drain-timeout) and exits 0.
+ * {@code strobe serve}: starts the server (gRPC, and HTTP unless --http-port -1 or --no-http) and
+ * runs until SIGTERM/SIGINT, then drains (health NOT_SERVING, new calls UNAVAILABLE, streams in
+ * flight finish within --drain-timeout) and exits 0.
  * Every option also reads STROBE_&lt;OPTION&gt; from the environment and a --config file.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -31,8 +34,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50051", description = "gRPC port (0 = any free port). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind (gRPC and HTTP). Default: ${DEFAULT-VALUE}.")
     String host;
+
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "HTTP port of the OpenAI-compatible API and the web page (0 = any free port, -1 = off). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--http", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Serve the HTTP frontend (default: on; --no-http turns it off, like --http-port -1).")
+    boolean http;
+
+    @Option(names = "--sse-heartbeat", defaultValue = "15s", converter = DurationConverter.class,
+            description = "An event stream with nothing to send for this long gets a comment line, so proxies keep it. Default: ${DEFAULT-VALUE}.")
+    Duration sseHeartbeat;
+
+    @Option(names = "--http-idle-timeout", defaultValue = "5m", converter = DurationConverter.class,
+            description = "HTTP connections with no traffic for this long are closed. Default: ${DEFAULT-VALUE}.")
+    Duration httpIdleTimeout;
+
+    @Option(names = "--max-stream-age", defaultValue = "10m", converter = DurationConverter.class,
+            description = "A stream still open this long after admission ends with DEADLINE_EXCEEDED. Default: ${DEFAULT-VALUE}.")
+    Duration maxStreamAge;
+
+    @Option(names = "--finished-stream-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "A finished stream whose client took nothing for this long ends with ABORTED. Default: ${DEFAULT-VALUE}.")
+    Duration finishedStreamTimeout;
 
     @Option(names = "--models", defaultValue = "models", description = "Model repository folder. Default: ${DEFAULT-VALUE}.")
     Path models;
@@ -151,6 +178,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--deadline-estimate-factor must be a number >= 0 (0 turns the"
                     + " early refusal off), got " + deadlineEstimateFactor);
         }
+        if (httpPort < -1 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http-port must be -1 (off), 0 (any free port) or 1..65535, got "
+                    + httpPort);
+        }
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout must not be negative");
         }
@@ -172,9 +203,13 @@ public final class ServeCommand implements Callable<Integer> {
                 new StagePolicy(maxBatch, maxWait),
                 new StagePolicy(decodeMaxBatch, decodeMaxWait));
         int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        HttpSettings httpSettings = http && httpPort >= 0
+                ? new HttpSettings(host, httpPort, tlsCert, tlsKey, tlsClientCa, tokens, authHealth, maxMessageBytes,
+                        sseHeartbeat, httpIdleTimeout)
+                : null;
         return new ServerSettings(models, generateModels, defaultModel, engine, allowFallback, batcher,
                 new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup,
-                deadlineEstimateFactor);
+                deadlineEstimateFactor, httpSettings, new StreamLimits(maxStreamAge, finishedStreamTimeout));
     }
 
     private static void positive(String option, int value) {
@@ -203,6 +238,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("strobe: cannot start: " + e.getMessage());
             log.debug("start-up failed", e);
             return 1;
+        }
+        if (server.httpPort() >= 0) {
+            System.out.println("strobe http listening on port " + server.httpPort());
         }
         System.out.println("strobe listening on port " + server.port()
                 + (server.metricsPort() >= 0 ? " (metrics on port " + server.metricsPort() + ")" : ""));

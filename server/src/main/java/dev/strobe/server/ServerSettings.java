@@ -1,8 +1,10 @@
 package dev.strobe.server;
 
 import dev.strobe.grpc.EdgeSettings;
+import dev.strobe.http.HttpSettings;
 import dev.strobe.scheduler.BatcherConfig;
 import dev.strobe.service.Limits;
+import dev.strobe.service.stream.StreamLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,6 +23,8 @@ import java.time.Duration;
  * @param warmup run one small generation per model before reporting SERVING
  * @param deadlineEstimateFactor multiplies the estimated time to finish before it is compared with
  *     a request's deadline at admission; 0 turns early DEADLINE_EXCEEDED refusals off
+ * @param http the HTTP frontend's settings, null when it is off
+ * @param streamLimits how long any stream may hold server memory, whatever its client does
  */
 public record ServerSettings(
         Path modelsDir,
@@ -36,52 +40,65 @@ public record ServerSettings(
         int metricsPort,
         Duration drainTimeout,
         boolean warmup,
-        double deadlineEstimateFactor) {
+        double deadlineEstimateFactor,
+        HttpSettings http,
+        StreamLimits streamLimits) {
 
     /** Defaults for tests: plaintext on the given port, no metrics endpoint. */
     public static ServerSettings forModels(Path modelsDir, int port) {
         return new ServerSettings(modelsDir, true, null, "", false, BatcherConfig.defaults(), Limits.defaults(),
                 Math.max(2, Runtime.getRuntime().availableProcessors()), EdgeSettings.plaintext(port),
-                "0.0.0.0", -1, Duration.ofSeconds(30), true, 1.0);
+                "0.0.0.0", -1, Duration.ofSeconds(30), true, 1.0, null, StreamLimits.defaults());
     }
 
     public ServerSettings withBatcher(BatcherConfig b) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, b, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withEdge(EdgeSettings e) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, e, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+                outputThreads, e, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withMetricsPort(int port) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, edge, metricsHost, port, drainTimeout, warmup, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, port, drainTimeout, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withEngine(String e, boolean fallback) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, e, fallback, batcher, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withLimits(Limits l) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, l,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withWarmup(boolean w) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, w, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, w, deadlineEstimateFactor, http, streamLimits);
     }
 
     public ServerSettings withDeadlineEstimateFactor(double f) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, f);
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, f, http, streamLimits);
+    }
+
+    public ServerSettings withHttp(HttpSettings h) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, h,
+                streamLimits);
+    }
+
+    public ServerSettings withStreamLimits(StreamLimits l) {
+        return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
+                outputThreads, edge, metricsHost, metricsPort, drainTimeout, warmup, deadlineEstimateFactor, http, l);
     }
 
     public ServerSettings withDrainTimeout(Duration d) {
         return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher, limits,
-                outputThreads, edge, metricsHost, metricsPort, d, warmup, deadlineEstimateFactor);
+                outputThreads, edge, metricsHost, metricsPort, d, warmup, deadlineEstimateFactor, http, streamLimits);
     }
 }

@@ -6,7 +6,7 @@ import dev.strobe.engine.onnx.OnnxRuntimeProvider;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
-import dev.strobe.grpc.RequestLog;
+import dev.strobe.http.HttpEdge;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.PipelineImageCodec;
 import dev.strobe.scheduler.Batcher;
@@ -15,6 +15,9 @@ import dev.strobe.service.ModelCatalog;
 import dev.strobe.service.RequestValidator;
 import dev.strobe.service.SeedSource;
 import dev.strobe.service.WaitEstimator;
+import dev.strobe.service.stream.GenerationStreams;
+import dev.strobe.service.stream.RequestLog;
+import dev.strobe.service.stream.StreamTimer;
 import dev.strobe.server.metrics.MetricsEndpoint;
 import dev.strobe.server.metrics.PrometheusMetrics;
 import dev.strobe.server.metrics.RequestLogger;
@@ -32,13 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running strobe server: models loaded, batcher started, gRPC edge serving, metrics exported.
- * The wiring of the whole process lives here (constructor injection everywhere below it).
+ * A running strobe server: models loaded, batcher started, the gRPC and HTTP frontends serving
+ * over one stream core, metrics exported. The wiring of the whole process lives here (constructor
+ * injection everywhere below it).
  *
- * <p>Start-up order: load models, start the batcher, start the edge with health NOT_SERVING, warm
- * every model with one small generation, then SERVING. Shutdown order: health NOT_SERVING, stop
- * admitting, let streams in flight finish (up to the drain timeout), stop the edge, stop the
- * batcher, close the engines.
+ * <p>Start-up order: load models, start the batcher, start the frontends with health and
+ * readiness off, warm every model with one small generation, then SERVING. Shutdown order: health
+ * NOT_SERVING and readiness off, stop admitting, let streams in flight finish (up to the drain
+ * timeout), stop the frontends, stop the batcher, close the engines.
  */
 public final class StrobeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StrobeServer.class);
@@ -50,19 +54,27 @@ public final class StrobeServer implements AutoCloseable {
     private final Batcher batcher;
     private final ExecutorService output;
     private final GenerationService service;
+    private final GenerationStreams streams;
+    private final StreamTimer.Scheduled streamTimer;
     private final GrpcEdge edge;
+    /** Null when the HTTP frontend is off. */
+    private final HttpEdge http;
     private final PrometheusMetrics metrics;
     private final MetricsEndpoint metricsEndpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StrobeServer(ServerSettings settings, ModelSet models, Batcher batcher, ExecutorService output,
-            GenerationService service, GrpcEdge edge, PrometheusMetrics metrics, MetricsEndpoint metricsEndpoint) {
+            GenerationService service, GenerationStreams streams, StreamTimer.Scheduled streamTimer, GrpcEdge edge,
+            HttpEdge http, PrometheusMetrics metrics, MetricsEndpoint metricsEndpoint) {
         this.settings = settings;
         this.models = models;
         this.batcher = batcher;
         this.output = output;
         this.service = service;
+        this.streams = streams;
+        this.streamTimer = streamTimer;
         this.edge = edge;
+        this.http = http;
         this.metrics = metrics;
         this.metricsEndpoint = metricsEndpoint;
     }
@@ -97,20 +109,23 @@ public final class StrobeServer implements AutoCloseable {
             throws IOException, InterruptedException {
         ModelSet models = ModelSet.load(s, engines());
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
+        StreamTimer.Scheduled timer = StreamTimer.daemon();
         Batcher batcher = null;
         MetricsEndpoint endpoint = null;
+        HttpEdge http = null;
+        GrpcEdge edge = null;
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
             WaitEstimator waits = new WaitEstimator(s.deadlineEstimateFactor(), ESTIMATE_ALPHA);
-            // The gauges read the batcher's and the edge's load at scrape time; both exist only later.
+            // The gauges read the batcher's and the streams' load at scrape time; both exist only later.
             AtomicReference<Batcher> batcherRef = new AtomicReference<>();
-            AtomicReference<GrpcEdge> edgeRef = new AtomicReference<>();
+            AtomicReference<GenerationStreams> streamsRef = new AtomicReference<>();
             PrometheusMetrics metrics = new PrometheusMetrics(new PrometheusMetrics.Gauges(
                     () -> batcherRef.get().stats(),
-                    () -> edgeRef.get() == null ? 0 : edgeRef.get().streams().count(),
+                    () -> streamsRef.get() == null ? 0 : streamsRef.get().openStreams().count(),
                     () -> waits.nanosPerUnit() / 1e9), catalog.names());
-            Batcher b = new Batcher(models.stages(), s.batcher(), codec, output, new DeviceTime(metrics, waits),
+            Batcher b = new Batcher(models.stages(), s.batcher(), output, new DeviceTime(metrics, waits),
                     System::nanoTime);
             batcherRef.set(b);
             batcher = b;
@@ -121,29 +136,49 @@ public final class StrobeServer implements AutoCloseable {
                 metricsLog.finished(r, code, t, message);
                 observer.finished(r, code, t, message);
             });
+            GenerationStreams streams = new GenerationStreams(service, codec, output, requestLog, s.streamLimits(),
+                    timer);
+            streamsRef.set(streams);
             ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge());
-            GrpcEdge edge = new GrpcEdge(sb, s.edge(), service, codec, output, requestLog);
-            edgeRef.set(edge);
+            edge = new GrpcEdge(sb, s.edge(), streams);
+            if (s.http() != null) {
+                http = new HttpEdge(s.http(), streams);
+            }
             if (s.metricsPort() >= 0) {
                 endpoint = MetricsEndpoint.start(metrics, s.metricsHost(), s.metricsPort());
             }
             b.start();
             edge.start();
-            StrobeServer server = new StrobeServer(s, models, b, output, service, edge, metrics, endpoint);
+            if (http != null) {
+                http.start();
+            }
+            StrobeServer server = new StrobeServer(s, models, b, output, service, streams, timer, edge, http, metrics,
+                    endpoint);
             if (s.warmup()) {
                 Warmup.run(service, catalog, codec, Duration.ofMinutes(5));
             }
             edge.setServing(true);
-            log.info("strobe serving {} on port {}{} (default model {})", catalog.names(), edge.port(),
+            if (http != null) {
+                http.setServing(true);
+            }
+            log.info("strobe serving {} on port {}{}{} (default model {})", catalog.names(), edge.port(),
+                    http != null ? ", HTTP on port " + http.port() : "",
                     endpoint != null ? ", metrics on port " + endpoint.port() : "", catalog.defaultModel());
             return server;
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (http != null) {
+                http.close();
+            }
+            if (edge != null) {
+                edge.close();
+            }
             if (endpoint != null) {
                 endpoint.close();
             }
             if (batcher != null) {
                 batcher.close();
             }
+            timer.close();
             output.shutdownNow();
             models.close();
             throw e;
@@ -152,6 +187,16 @@ public final class StrobeServer implements AutoCloseable {
 
     public int port() {
         return edge.port();
+    }
+
+    /** The HTTP frontend's bound port, or -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** The stream core both frontends share. */
+    public GenerationStreams streams() {
+        return streams;
     }
 
     public int metricsPort() {
@@ -178,10 +223,13 @@ public final class StrobeServer implements AutoCloseable {
     public boolean drainAndStop() throws InterruptedException {
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
         log.info("draining: health NOT_SERVING, refusing new requests, waiting up to {} for {} streams in flight",
-                settings.drainTimeout(), edge.streams().count());
+                settings.drainTimeout(), streams.openStreams().count());
         edge.drainStarted();
+        if (http != null) {
+            http.drainStarted();
+        }
         boolean drained = batcher.drain(settings.drainTimeout())
-                && edge.streams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                && streams.openStreams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         edge.shutdown();
         long left = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
         edge.awaitTermination(Math.min(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
@@ -189,14 +237,9 @@ public final class StrobeServer implements AutoCloseable {
         if (drained) {
             log.info("stopped: every stream finished");
         } else {
-            log.warn("stopped: the drain timeout passed, {} streams were cut", edge.streams().count());
+            log.warn("stopped: the drain timeout passed, {} streams were cut", streams.openStreams().count());
         }
         return drained;
-    }
-
-    /** True while new Generate calls are admitted (false once draining started). */
-    public boolean accepting() {
-        return batcher.accepting();
     }
 
     @Override
@@ -204,8 +247,12 @@ public final class StrobeServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (http != null) {
+            http.close();
+        }
         edge.close();
         batcher.close();
+        streamTimer.close();
         output.shutdownNow();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

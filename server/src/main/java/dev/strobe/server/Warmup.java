@@ -1,7 +1,7 @@
 package dev.strobe.server;
 
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
+import dev.strobe.pipeline.DecodedImage;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.ImageFormat;
 import dev.strobe.pipeline.PreviewFrame;
@@ -41,14 +41,16 @@ final class Warmup {
             CompletableFuture<Timings> done = new CompletableFuture<>();
             AtomicReference<PreviewFrame> lastFrame = new AtomicReference<>();
             long start = service.clock().getAsLong();
-            service.start(c, start, GenerationSpec.NO_DEADLINE, new GenerationSink() {
+            service.start(c, null, start, GenerationSpec.NO_DEADLINE, new GenerationSink() {
                 @Override
                 public void preview(PreviewFrame frame) {
                     lastFrame.set(frame); // rendered below, off the device thread
                 }
 
                 @Override
-                public void image(int imageIndex, long seed, EncodedImage image) {}
+                public void image(int imageIndex, long seed, DecodedImage image) {
+                    codec.encodeFinal(image, ImageFormat.PNG); // the first PNG of a JVM is slow: pay here
+                }
 
                 @Override
                 public void done(Timings timings) {
@@ -62,8 +64,8 @@ final class Warmup {
             });
             try {
                 Timings t = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                // The first JPEG and PNG of a JVM are slow (codec and class loading): pay for them
-                // here, not in a client's first previews.
+                // The first JPEG and PNG previews of a JVM are slow (codec and class loading): pay
+                // for them here, not in a client's first previews.
                 if (lastFrame.get() != null) {
                     codec.encodePreview(lastFrame.get(), ImageFormat.JPEG, 0);
                     codec.encodePreview(lastFrame.get(), ImageFormat.PNG, 0);

@@ -2,7 +2,7 @@ package dev.strobe.service;
 
 import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
+import dev.strobe.pipeline.DecodedImage;
 import dev.strobe.pipeline.ImageSize;
 import dev.strobe.pipeline.PreviewFrame;
 import dev.strobe.pipeline.PromptTokens;
@@ -11,13 +11,15 @@ import dev.strobe.scheduler.Generation;
 import dev.strobe.scheduler.GenerationSink;
 import dev.strobe.scheduler.GenerationSpec;
 import dev.strobe.scheduler.Timings;
+import dev.strobe.service.auth.AuthTokens;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The transport-independent service: validates a request, refuses it early when its deadline
- * cannot be met ({@link WaitEstimator}), tokenizes its prompt, and admits it into the batcher.
- * Called on request threads (gRPC's executor); thread-safe.
+ * The one admission path of every frontend: validates a request, checks the caller's token grant,
+ * refuses it early when its deadline cannot be met ({@link WaitEstimator}), tokenizes its prompt,
+ * and admits it into the batcher. The model is looked up once, here. Called on request threads;
+ * thread-safe.
  */
 public final class GenerationService {
     private final ModelCatalog catalog;
@@ -41,17 +43,21 @@ public final class GenerationService {
         this.waits = waits;
     }
 
+    /** A validated request, ready to submit: every default resolved, the prompt tokenized. */
+    public record Prepared(GenerationSpec spec, int steps, double units) {}
+
     /** What admission resolved, for the {@code queued} event. */
     public record Admitted(Generation generation, int position, String model, int steps, PromptTokens tokens) {}
 
     /**
-     * Validates and admits a request.
+     * Validates a request and resolves its defaults, without admitting it.
      *
+     * @param grant the caller's token grant when authentication is on, else null
      * @param arrivalNanos when the request arrived, on {@link #clock()}
      * @param deadlineNanos absolute deadline on {@link #clock()}, or GenerationSpec.NO_DEADLINE
-     * @throws dev.strobe.errors.StrobeException with the reason when the request is refused
+     * @throws StrobeException with the reason when the request is refused
      */
-    public Admitted start(GenerateCommand c, long arrivalNanos, long deadlineNanos, GenerationSink sink) {
+    public Prepared prepare(GenerateCommand c, AuthTokens.Grant grant, long arrivalNanos, long deadlineNanos) {
         if (!batcher.accepting()) {
             throw new StrobeException(ErrorKind.UNAVAILABLE,
                     "the server is shutting down and accepts no new requests; retry on another replica");
@@ -63,6 +69,9 @@ public final class GenerationService {
         validator.checkText(c);
         ServedModel model = catalog.resolve(c.model());
         ModelInfo info = model.info();
+        if (grant != null) {
+            grant.checkModel(info.name());
+        }
         ImageSize size = validator.size(c, info);
         int steps = validator.steps(c, info);
         int images = validator.numImages(c);
@@ -74,20 +83,31 @@ public final class GenerationService {
         long seed = c.seed() != null ? c.seed() : seeds.next();
         GenerationSpec spec = new GenerationSpec(info.name(), tokens, size, seed, images, preview, output,
                 c.requestId() == null ? "" : c.requestId(), deadlineNanos, arrivalNanos);
-        Generation g = new Generation(spec, new Accounted(sink, units));
-        waits.admitted(units);
+        return new Prepared(spec, steps, units);
+    }
+
+    /**
+     * Admits a prepared request into the batcher; from here on {@code sink} receives its results.
+     *
+     * @throws StrobeException QUEUE_FULL or UNAVAILABLE when the batcher refuses it
+     */
+    public Admitted submit(Prepared p, GenerationSink sink) {
+        Generation g = new Generation(p.spec(), new Accounted(sink, p.units()));
+        waits.admitted(p.units());
         int position;
         try {
             position = batcher.submit(g);
         } catch (RuntimeException e) {
-            waits.abandoned(units);
+            waits.abandoned(p.units());
             throw e;
         }
-        return new Admitted(g, position, info.name(), steps, tokens);
+        return new Admitted(g, position, p.spec().model(), p.steps(), p.spec().tokens());
     }
 
-    public WaitEstimator waits() {
-        return waits;
+    /** {@link #prepare} then {@link #submit}, for callers without a stream (warm-up, tests). */
+    public Admitted start(GenerateCommand c, AuthTokens.Grant grant, long arrivalNanos, long deadlineNanos,
+            GenerationSink sink) {
+        return submit(prepare(c, grant, arrivalNanos, deadlineNanos), sink);
     }
 
     /** Tells the estimator when an admitted request ends; everything else passes through. */
@@ -106,7 +126,7 @@ public final class GenerationService {
         }
 
         @Override
-        public void image(int imageIndex, long seed, EncodedImage image) {
+        public void image(int imageIndex, long seed, DecodedImage image) {
             sink.image(imageIndex, seed, image);
         }
 
@@ -139,6 +159,7 @@ public final class GenerationService {
         return catalog;
     }
 
+    /** The batcher, for its load figures. */
     public Batcher batcher() {
         return batcher;
     }

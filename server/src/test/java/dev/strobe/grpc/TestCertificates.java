@@ -36,20 +36,20 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * them to {@code --tls-cert}, {@code --tls-key} and {@code --tls-client-ca}. EC P-256 keys, valid
  * for a day. Not thread-safe; one per test class.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate and its key, as objects and as PEM files. */
-    record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {}
+    public record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {}
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** A self-signed CA. */
-    Issued authority(String name) throws IOException, GeneralSecurityException {
+    public Issued authority(String name) throws IOException, GeneralSecurityException {
         KeyPair keys = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509v3CertificateBuilder b = builder(subject, subject, keys);
@@ -61,7 +61,7 @@ final class TestCertificates {
     }
 
     /** A server certificate for localhost and 127.0.0.1, signed by the CA. */
-    Issued server(Issued ca) throws IOException, GeneralSecurityException {
+    public Issued server(Issued ca) throws IOException, GeneralSecurityException {
         KeyPair keys = keyPair();
         X509v3CertificateBuilder b = leaf(ca, "CN=localhost", keys, KeyPurposeId.id_kp_serverAuth);
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
@@ -71,7 +71,7 @@ final class TestCertificates {
     }
 
     /** A client certificate for mutual TLS, signed by the CA. */
-    Issued client(Issued ca, String name) throws IOException, GeneralSecurityException {
+    public Issued client(Issued ca, String name) throws IOException, GeneralSecurityException {
         KeyPair keys = keyPair();
         X509v3CertificateBuilder b = leaf(ca, "CN=" + name, keys, KeyPurposeId.id_kp_clientAuth);
         return write(name, sign(b, ca.keys()), keys);

@@ -10,14 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Starts strobe servers on the tiny models for tests. */
-final class TestServers {
+public final class TestServers {
     private TestServers() {}
 
-    static StrobeServer start(ServerBuilder<?> builder, ServerSettings settings) throws Exception {
+    public static StrobeServer start(ServerBuilder<?> builder, ServerSettings settings) throws Exception {
         return StrobeServer.start(settings, builder);
     }
 
-    static ServerSettings settings(int port) {
+    public static ServerSettings settings(int port) {
         return ServerSettings.forModels(TinyModels.dir(), port);
     }
 
@@ -25,7 +25,7 @@ final class TestServers {
      * The contract servers: every tiny model, and no early deadline refusal, so that a request
      * whose deadline passes mid-stream can be observed.
      */
-    static ServerSettings contractSettings() {
+    public static ServerSettings contractSettings() {
         return settings(0).withDeadlineEstimateFactor(0);
     }
 
@@ -33,7 +33,7 @@ final class TestServers {
      * A model repository with only some of the tiny models (links into {@link TinyModels#dir()}),
      * for servers whose tests do not need all four: they start faster.
      */
-    static Path modelsSubset(String... models) {
+    public static Path modelsSubset(String... models) {
         Path dir = TinyModels.dir().resolveSibling("test-models-" + String.join("+", models));
         try {
             Files.createDirectories(dir);

@@ -1,5 +1,6 @@
 package dev.strobe.grpc;
 
+import dev.strobe.service.auth.AuthTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

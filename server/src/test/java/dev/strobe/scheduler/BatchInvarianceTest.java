@@ -94,7 +94,7 @@ class BatchInvarianceTest {
     private final FakeClock clock = new FakeClock();
 
     private Batcher batcher(Watching stages) {
-        return new Batcher(Map.of("m", stages), BatcherConfig.defaults(), new PipelineImageCodec(), Runnable::run,
+        return new Batcher(Map.of("m", stages), BatcherConfig.defaults(), Runnable::run,
                 SchedulerMetrics.NONE, clock);
     }
 
@@ -178,8 +178,8 @@ class BatchInvarianceTest {
         public void preview(dev.strobe.pipeline.PreviewFrame frame) {}
 
         @Override
-        public void image(int imageIndex, long seed, dev.strobe.pipeline.EncodedImage encoded) {
-            image = encoded.data();
+        public void image(int imageIndex, long seed, dev.strobe.pipeline.DecodedImage decoded) {
+            image = new PipelineImageCodec().encodeFinal(decoded, dev.strobe.pipeline.ImageFormat.PNG).data();
         }
 
         @Override

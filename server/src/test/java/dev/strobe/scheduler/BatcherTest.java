@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
-import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.ImageFormat;
 import dev.strobe.pipeline.ImageSize;
 import dev.strobe.pipeline.StageLimits;
@@ -23,18 +21,6 @@ import org.junit.jupiter.api.Test;
 class BatcherTest {
     private static final ImageSize SQUARE = new ImageSize(1024, 1024);
     private static final ImageSize TALL = new ImageSize(768, 1344);
-    private static final ImageCodec CODEC = new ImageCodec() {
-        @Override
-        public EncodedImage encodeFinal(dev.strobe.pipeline.DecodedImage image, ImageFormat format) {
-            return new EncodedImage(format, image.width(), image.height(), new byte[] {1});
-        }
-
-        @Override
-        public EncodedImage encodePreview(dev.strobe.pipeline.PreviewFrame frame, ImageFormat format, int maxSide) {
-            return new EncodedImage(format, 1, 1, new byte[] {2});
-        }
-    };
-
     private final FakeClock clock = new FakeClock();
     private FakeModel model;
     private Batcher batcher;
@@ -42,7 +28,7 @@ class BatcherTest {
 
     private void start(BatcherConfig config, StageLimits limits) {
         model = new FakeModel(limits, 4, clock);
-        batcher = new Batcher(Map.of("m", model), config, CODEC, Runnable::run, SchedulerMetrics.NONE, clock);
+        batcher = new Batcher(Map.of("m", model), config, Runnable::run, SchedulerMetrics.NONE, clock);
     }
 
     private void start(int denoiseMax) {

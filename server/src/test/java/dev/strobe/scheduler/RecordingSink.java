@@ -1,7 +1,7 @@
 package dev.strobe.scheduler;
 
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
+import dev.strobe.pipeline.DecodedImage;
 import dev.strobe.pipeline.PreviewFrame;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +18,7 @@ final class RecordingSink implements GenerationSink {
     }
 
     @Override
-    public void image(int imageIndex, long seed, EncodedImage image) {
+    public void image(int imageIndex, long seed, DecodedImage image) {
         events.add("image " + imageIndex + " seed " + seed);
     }
 

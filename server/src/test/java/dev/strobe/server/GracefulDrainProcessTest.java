@@ -71,7 +71,7 @@ class GracefulDrainProcessTest {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder pb = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.strobe.server.Main", "serve", "--port", "0", "--host", "127.0.0.1",
+                "dev.strobe.server.Main", "serve", "--port", "0", "--http-port", "0", "--host", "127.0.0.1",
                 "--models", TinyModels.dir().toString(), "--drain-timeout", "60s");
         pb.redirectError(serverLog.toFile());
         Process process = pb.start();

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strobe.api.v1.GenerateEvent;
 import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
-import dev.strobe.grpc.RequestInfo;
+import dev.strobe.service.stream.RequestInfo;
 import dev.strobe.scheduler.Timings;
 import dev.strobe.testing.TinyModels;
 import io.grpc.Context;
@@ -103,7 +103,7 @@ class ObservabilityTest {
         assertTrue(events.get(events.size() - 1).hasDone());
         awaitLogged("metrics-1");
         String after = scrape();
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", MODEL, "code", "OK")));
+        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", MODEL, "code", "OK", "frontend", "grpc")));
         // One UNet call per step, one text-encoder call, one VAE call, one PNG encoding.
         assertEquals(4, delta(before, after, "strobe_batch_size_count", Map.of("stage", "denoise", "model", MODEL)));
         assertEquals(4, delta(before, after, "strobe_batch_size_sum", Map.of("stage", "denoise", "model", MODEL)),
@@ -116,8 +116,8 @@ class ObservabilityTest {
         assertEquals(4, delta(before, after, "strobe_stage_seconds_count", Map.of("stage", "denoise", "model", MODEL)));
         assertTrue(delta(before, after, "strobe_stage_seconds_sum", Map.of("stage", "denoise", "model", MODEL)) > 0);
         assertEquals(1, delta(before, after, "strobe_queue_wait_seconds_count", Map.of()));
-        assertEquals(1, delta(before, after, "strobe_time_to_first_preview_seconds_count", Map.of("model", MODEL)));
-        assertEquals(1, delta(before, after, "strobe_request_seconds_count", Map.of("model", MODEL)));
+        assertEquals(1, delta(before, after, "strobe_time_to_first_preview_seconds_count", Map.of("model", MODEL, "frontend", "grpc")));
+        assertEquals(1, delta(before, after, "strobe_request_seconds_count", Map.of("model", MODEL, "frontend", "grpc")));
         assertEquals(0, value(after, "strobe_queue_depth", Map.of()));
         assertEquals(0, value(after, "strobe_active_images", Map.of()));
         assertEquals(0, value(after, "strobe_open_streams", Map.of()));
@@ -131,8 +131,8 @@ class ObservabilityTest {
         assertThrows(StatusRuntimeException.class, () -> generate(request("bad-2").setModel("../../etc/passwd").build()));
         awaitLogged("bad-2");
         String after = scrape();
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "-", "code", "INVALID_ARGUMENT")));
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "unknown", "code", "NOT_FOUND")));
+        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "-", "code", "INVALID_ARGUMENT", "frontend", "grpc")));
+        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "unknown", "code", "NOT_FOUND", "frontend", "grpc")));
         assertFalse(after.contains("passwd"), "a client's model name became a label value");
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
-import dev.strobe.pipeline.EncodedImage;
-import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.ModelStages;
 import dev.strobe.pipeline.PreviewFrame;
 import dev.strobe.pipeline.PromptTokens;
@@ -32,7 +30,7 @@ class GenerationServiceTest {
     private static final ModelInfo MODEL = new ModelInfo("m", "sdxl-lightning", 4, "epsilon", "trailing", 256, 2048,
             64, 1024, 1024, 8, "fake");
 
-    private final Batcher batcher = new Batcher(Map.of("m", unusedStages()), BatcherConfig.defaults(), unusedCodec(),
+    private final Batcher batcher = new Batcher(Map.of("m", unusedStages()), BatcherConfig.defaults(),
             Runnable::run, SchedulerMetrics.NONE, () -> 0L);
     private final WaitEstimator waits = new WaitEstimator(1, 0.1);
     private final GenerationService service = new GenerationService(
@@ -64,7 +62,7 @@ class GenerationServiceTest {
             public void preview(PreviewFrame frame) {}
 
             @Override
-            public void image(int imageIndex, long seed, EncodedImage image) {}
+            public void image(int imageIndex, long seed, dev.strobe.pipeline.DecodedImage image) {}
 
             @Override
             public void done(Timings timings) {
@@ -84,7 +82,7 @@ class GenerationServiceTest {
         long arrival = 10_000 * MS;
         // 1024x1024, 4 steps: 4 megapixel-steps, 400 ms at the trained rate.
         StrobeException e = assertThrows(StrobeException.class,
-                () -> service.start(square(1024), arrival, arrival + 300 * MS, recording()));
+                () -> service.start(square(1024), null, arrival, arrival + 300 * MS, recording()));
         assertEquals(ErrorKind.DEADLINE, e.kind());
         assertTrue(e.getMessage().contains("estimated time to finish is 400 ms"), e.getMessage());
         assertEquals(0, batcher.stats().queued(), "nothing was admitted");
@@ -94,11 +92,11 @@ class GenerationServiceTest {
     @Test
     void anAdmittedRequestIsWorkAheadOfTheNextUntilItEnds() {
         train();
-        service.start(square(1024), 0, 500 * MS, recording());
+        service.start(square(1024), null, 0, 500 * MS, recording());
         assertEquals(1, batcher.stats().queued());
         assertEquals(4.0, waits.outstandingUnits());
         // The same request again no longer fits: 4 ahead + 4 own = 800 ms > 500 ms.
-        assertThrows(StrobeException.class, () -> service.start(square(1024), 0, 500 * MS, recording()));
+        assertThrows(StrobeException.class, () -> service.start(square(1024), null, 0, 500 * MS, recording()));
         batcher.close(); // fails what it holds with UNAVAILABLE
         assertEquals(List.of("UNAVAILABLE"), ends);
         assertEquals(0, waits.outstandingUnits(), "an abandoned request is no longer ahead of anyone");
@@ -107,7 +105,7 @@ class GenerationServiceTest {
     @Test
     void aDeadlineAlreadyPassedIsRefusedEvenWithoutAnEstimate() {
         StrobeException e = assertThrows(StrobeException.class,
-                () -> service.start(square(256), 100 * MS, 100 * MS, recording()));
+                () -> service.start(square(256), null, 100 * MS, 100 * MS, recording()));
         assertEquals(ErrorKind.DEADLINE, e.kind());
     }
 
@@ -115,7 +113,7 @@ class GenerationServiceTest {
     void whileDrainingEveryNewRequestIsUnavailable() throws InterruptedException {
         assertTrue(batcher.drain(Duration.ZERO));
         StrobeException e = assertThrows(StrobeException.class,
-                () -> service.start(square(256), 0, Long.MAX_VALUE, recording()));
+                () -> service.start(square(256), null, 0, Long.MAX_VALUE, recording()));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("shutting down"), e.getMessage());
     }
@@ -126,19 +124,5 @@ class GenerationServiceTest {
                 new Class<?>[] {ModelStages.class}, (proxy, method, args) -> {
                     throw new UnsupportedOperationException(method.getName() + " must not run in this test");
                 });
-    }
-
-    private static ImageCodec unusedCodec() {
-        return new ImageCodec() {
-            @Override
-            public EncodedImage encodeFinal(dev.strobe.pipeline.DecodedImage image, dev.strobe.pipeline.ImageFormat f) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public EncodedImage encodePreview(PreviewFrame frame, dev.strobe.pipeline.ImageFormat f, int maxSide) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 }

@@ -1,10 +1,10 @@
 package dev.strobe.server.metrics;
 
-import dev.strobe.grpc.RequestInfo;
-import dev.strobe.grpc.RequestLog;
 import dev.strobe.scheduler.BatcherStats;
 import dev.strobe.scheduler.SchedulerMetrics;
 import dev.strobe.scheduler.Timings;
+import dev.strobe.service.stream.RequestInfo;
+import dev.strobe.service.stream.RequestLog;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * strobe's Prometheus metrics: requests by model and status, queue depth, active images, open
  * streams, batch sizes and latencies per stage, queue wait, time to first preview, total latency
  * and the deadline estimate's device time per megapixel-step. Fed by the batcher (as
- * {@link SchedulerMetrics}) and by the gRPC edge (as {@link RequestLog}); gauges are read at
- * scrape time. Thread-safe.
+ * {@link SchedulerMetrics}) and by the stream core of every frontend (as {@link RequestLog}, with a
+ * {@code frontend} label: grpc or http); gauges are read at scrape time. Thread-safe.
  *
  * <p>The model label only takes the names of served models, "-" for a request that named none,
  * and "unknown" for any other name, so clients cannot grow the label set.
@@ -56,8 +56,8 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         this.models = Set.copyOf(models);
         Supplier<BatcherStats> stats = gauges.batcher();
         requests = Counter.builder().name("strobe_requests_total")
-                .help("Generate requests by model and final gRPC status code")
-                .labelNames("model", "code").register(registry);
+                .help("Generation requests by model, final canonical status code and frontend (grpc, http)")
+                .labelNames("model", "code", "frontend").register(registry);
         batchSize = Histogram.builder().name("strobe_batch_size")
                 .help("Items per engine call, by stage (encode, denoise, decode) and per image for output")
                 .labelNames("stage", "model").classicOnly().classicUpperBounds(BATCH).register(registry);
@@ -69,10 +69,10 @@ public final class PrometheusMetrics implements SchedulerMetrics {
                 .classicOnly().classicUpperBounds(SECONDS).register(registry);
         firstPreview = Histogram.builder().name("strobe_time_to_first_preview_seconds")
                 .help("Time from arrival to the first preview, for successful requests with previews")
-                .labelNames("model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+                .labelNames("model", "frontend").classicOnly().classicUpperBounds(SECONDS).register(registry);
         total = Histogram.builder().name("strobe_request_seconds")
                 .help("Time from arrival to the last image, for successful requests")
-                .labelNames("model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+                .labelNames("model", "frontend").classicOnly().classicUpperBounds(SECONDS).register(registry);
         GaugeWithCallback.builder().name("strobe_queue_depth")
                 .help("Requests admitted and waiting for text encoding")
                 .callback(cb -> cb.call(stats.get().queued())).register(registry);
@@ -83,7 +83,7 @@ public final class PrometheusMetrics implements SchedulerMetrics {
                 .help("Images in the denoise set")
                 .callback(cb -> cb.call(stats.get().denoising())).register(registry);
         GaugeWithCallback.builder().name("strobe_open_streams")
-                .help("Generate streams admitted or being admitted that have not ended")
+                .help("Generation streams (every frontend) admitted or being admitted that have not ended")
                 .callback(cb -> cb.call(gauges.openStreams().getAsInt())).register(registry);
         GaugeWithCallback.builder().name("strobe_device_seconds_per_megapixel_step")
                 .help("Recent device time per megapixel-step, the basis of the deadline estimate (NaN before"
@@ -115,18 +115,19 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         queueWait.observe(nanos / 1e9);
     }
 
-    /** The request-side half, for the gRPC edge. */
+    /** The request-side half, for the stream core. */
     public RequestLog requestLog() {
         return this::finished;
     }
 
     private void finished(RequestInfo request, String code, Timings timings, String message) {
         String model = label(request.model());
-        requests.labelValues(model, code).inc();
+        String frontend = request.frontend();
+        requests.labelValues(model, code, frontend).inc();
         if (timings != null) {
-            total.labelValues(model).observe(timings.totalMs() / 1e3);
+            total.labelValues(model, frontend).observe(timings.totalMs() / 1e3);
             if (timings.firstPreviewMs() > 0) {
-                firstPreview.labelValues(model).observe(timings.firstPreviewMs() / 1e3);
+                firstPreview.labelValues(model, frontend).observe(timings.firstPreviewMs() / 1e3);
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.strobe.server.metrics;
 
-import dev.strobe.grpc.RequestInfo;
-import dev.strobe.grpc.RequestLog;
 import dev.strobe.scheduler.Timings;
+import dev.strobe.service.stream.RequestInfo;
+import dev.strobe.service.stream.RequestLog;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one structured line per request (logfmt: key=value) to the "strobe.requests" logger, and
- * passes the outcome on to the next observer (the metrics). The gRPC edge calls it exactly once
- * per Generate call, on whichever thread ended the call.
+ * passes the outcome on to the next observer (the metrics). The stream core calls it exactly once
+ * per request of any frontend, on whichever thread ended the stream.
  *
- * <p>Line: {@code request_id="..." model="..." size=WxH images=N prompt_tokens=N code=CODE}, then
+ * <p>Line: {@code frontend=grpc|http request_id="..." model="..." size=WxH images=N prompt_tokens=N
+ * code=CODE}, {@code user="..."} when the client sent one, then
  * for OK {@code queue_ms encode_ms denoise_ms decode_ms first_preview_ms total_ms}, then for errors
  * {@code message="..."}. Strings are quoted, control characters escaped, long ones cut at 200.
  */
@@ -41,13 +42,17 @@ public final class RequestLogger implements RequestLog {
     /** The log line of one request. */
     static String line(RequestInfo r, String code, Timings t, String message) {
         StringBuilder b = new StringBuilder()
-                .append("request_id=").append(quote(r.requestId()))
+                .append("frontend=").append(r.frontend())
+                .append(" request_id=").append(quote(r.requestId()))
                 .append(" model=").append(quote(r.model()))
                 .append(" size=").append(Integer.toUnsignedString(r.width())).append('x')
                 .append(Integer.toUnsignedString(r.height()))
                 .append(" images=").append(Integer.toUnsignedString(r.images()))
                 .append(" prompt_tokens=").append(r.promptTokens())
                 .append(" code=").append(code);
+        if (!r.user().isEmpty()) {
+            b.append(" user=").append(quote(r.user()));
+        }
         if (t != null) {
             b.append(String.format(Locale.ROOT,
                     " queue_ms=%.1f encode_ms=%.1f denoise_ms=%.1f decode_ms=%.1f first_preview_ms=%.1f total_ms=%.1f",

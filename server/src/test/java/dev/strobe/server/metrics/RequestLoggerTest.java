@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strobe.grpc.RequestInfo;
+import dev.strobe.service.stream.RequestInfo;
 import dev.strobe.scheduler.Timings;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +19,9 @@ class RequestLoggerTest {
 
     @Test
     void aSuccessfulRequestIsOneLineWithItsIdAndStageTimings() {
-        logger.finished(new RequestInfo("fox-1", "tiny-lightning-4step", 256, 256, 1, 6), "OK",
+        logger.finished(new RequestInfo("grpc", "fox-1", "tiny-lightning-4step", 256, 256, 1, 6, ""), "OK",
                 new Timings(0.25, 15.9, 55.8, 30.4, 105.04, 26.2), "");
-        assertEquals(List.of("request_id=\"fox-1\" model=\"tiny-lightning-4step\" size=256x256 images=1 prompt_tokens=6"
+        assertEquals(List.of("frontend=grpc request_id=\"fox-1\" model=\"tiny-lightning-4step\" size=256x256 images=1 prompt_tokens=6"
                 + " code=OK queue_ms=0.3 encode_ms=15.9 denoise_ms=55.8 decode_ms=30.4 first_preview_ms=26.2"
                 + " total_ms=105.0"), lines);
         assertEquals(List.of("fox-1 OK"), forwarded, "the outcome goes on to the metrics");
@@ -29,21 +29,21 @@ class RequestLoggerTest {
 
     @Test
     void aRefusalCarriesItsSentenceAndUnsignedFieldsStayUnsigned() {
-        logger.finished(new RequestInfo("", "", -1, 256, -1, 0), "INVALID_ARGUMENT", null,
+        logger.finished(new RequestInfo("http", "", "", -1, 256, -1, 0, "user-7"), "INVALID_ARGUMENT", null,
                 "num_images must be 0 (one image) to 4, got 4294967295");
-        assertEquals("request_id=\"\" model=\"\" size=4294967295x256 images=4294967295 prompt_tokens=0"
-                + " code=INVALID_ARGUMENT message=\"num_images must be 0 (one image) to 4, got 4294967295\"", lines.get(0));
+        assertEquals("frontend=http request_id=\"\" model=\"\" size=4294967295x256 images=4294967295 prompt_tokens=0"
+                + " code=INVALID_ARGUMENT user=\"user-7\" message=\"num_images must be 0 (one image) to 4, got 4294967295\"", lines.get(0));
     }
 
     @Test
     void whateverTheClientSentTheEntryStaysOneQuotedLine() {
         String hostile = "a\"b\\c\nd\re\u2028f\u0000" + "x".repeat(500);
-        logger.finished(new RequestInfo(hostile, hostile, 256, 256, 1, 0), "NOT_FOUND", null, "model not served");
+        logger.finished(new RequestInfo("grpc", hostile, hostile, 256, 256, 1, 0, hostile), "NOT_FOUND", null, "model not served");
         String line = lines.get(0);
         assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\u2028") || line.contains("\u0000"),
                 line);
-        assertTrue(line.startsWith("request_id=\"a\\\"b\\\\c\\u000ad\\u000de\\u2028f\\u0000xxx"), line);
-        assertTrue(line.length() < 700, "long values are cut: " + line.length());
+        assertTrue(line.startsWith("frontend=grpc request_id=\"a\\\"b\\\\c\\u000ad\\u000de\\u2028f\\u0000xxx"), line);
+        assertTrue(line.length() < 1000, "long values are cut: " + line.length());
         assertEquals(1, lines.size());
     }
 }

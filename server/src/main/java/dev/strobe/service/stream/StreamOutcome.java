@@ -1,9 +1,9 @@
-package dev.strobe.grpc;
+package dev.strobe.service.stream;
 
 import dev.strobe.scheduler.Timings;
 
 /**
- * How one Generate stream ended, reported exactly once to the {@link RequestLog} and to
+ * How one generation stream ended, reported exactly once to the {@link RequestLog} and to
  * {@link OpenStreams}. The first end wins (completed, failed, refused, cancelled). The end can be
  * known before the request is (a cancel while the request is being admitted); the report then
  * waits until {@link #requestKnown} says what the request was. Thread-safe.

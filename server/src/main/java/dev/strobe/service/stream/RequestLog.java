@@ -1,15 +1,16 @@
-package dev.strobe.grpc;
+package dev.strobe.service.stream;
 
 import dev.strobe.scheduler.Timings;
 
 /**
- * Observes how each Generate stream ended: one structured log line per request and the request
- * metrics. Called on any thread; implementations are thread-safe.
+ * Observes how each generation stream ended, whatever its frontend: one structured log line per
+ * request and the request metrics. Called exactly once per stream, on whichever thread ended it;
+ * implementations are thread-safe.
  */
 public interface RequestLog {
 
     /**
-     * @param code the gRPC status code name, e.g. "OK" or "INVALID_ARGUMENT"
+     * @param code the canonical status code name, e.g. "OK" or "INVALID_ARGUMENT"
      * @param timings the stage timings for OK, null otherwise
      * @param message the error sentence, empty for OK
      */

@@ -1,11 +1,11 @@
-package dev.strobe.grpc;
+package dev.strobe.service.stream;
 
 import java.time.Duration;
 
 /**
- * Counts the Generate streams that have not ended yet (admitted or being admitted), so a drain
- * can wait until the last {@code done} left the server. Opened on gRPC's request threads, closed
- * wherever a stream ends (output threads, the cancel handler); thread-safe.
+ * Counts the generation streams of every frontend that have not ended yet (admitted or being
+ * admitted), so a drain can wait until the last {@code done} left the server. Opened on request
+ * threads, closed wherever a stream ends (output threads, cancel handlers, timers); thread-safe.
  */
 public final class OpenStreams {
     private final Object lock = new Object();
@@ -46,8 +46,7 @@ public final class OpenStreams {
                 if (left <= 0) {
                     return false;
                 }
-                long ms = Math.max(1, left / 1_000_000);
-                lock.wait(ms);
+                lock.wait(Math.max(1, left / 1_000_000));
             }
             return true;
         }

@@ -1,5 +1,7 @@
-package dev.strobe.grpc;
+package dev.strobe.service.auth;
 
+import dev.strobe.errors.ErrorKind;
+import dev.strobe.errors.StrobeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +15,9 @@ import java.util.Set;
 /**
  * Bearer tokens the server accepts, each optionally limited to some models. Loaded from a file
  * (one token per line: {@code TOKEN} or {@code TOKEN models=a,b}; blank lines and # comments are
- * skipped) or from a comma-separated list (the STROBE_AUTH_TOKENS variable). Immutable.
+ * skipped) or from a comma-separated list (the STROBE_AUTH_TOKENS variable). Both frontends check
+ * the same {@code Authorization: Bearer <token>} header against it ({@link #authenticate}).
+ * Immutable; any thread.
  */
 public final class AuthTokens {
     /** A known token and the models it may use (empty = all). */
@@ -21,7 +25,20 @@ public final class AuthTokens {
         public boolean allows(String model) {
             return models.isEmpty() || models.contains(model);
         }
+
+        /**
+         * @throws StrobeException PERMISSION_DENIED when this token may not use the model
+         */
+        public void checkModel(String model) {
+            if (!allows(model)) {
+                throw new StrobeException(ErrorKind.PERMISSION_DENIED, "this token may not use model '" + model
+                        + "'; it may use " + String.join(", ", models.stream().sorted().toList()));
+            }
+        }
     }
+
+    /** The scheme prefix of an Authorization header value, compared without case. */
+    private static final String BEARER = "Bearer ";
 
     private final List<Grant> grants;
 
@@ -61,6 +78,21 @@ public final class AuthTokens {
             }
         }
         return new AuthTokens(grants);
+    }
+
+    /**
+     * The grant of an {@code Authorization} header value ({@code Bearer <token>}).
+     *
+     * @param header the header value, null when the request had none
+     * @throws StrobeException UNAUTHENTICATED, saying what to send
+     */
+    public Grant authenticate(String header) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new StrobeException(ErrorKind.UNAUTHENTICATED,
+                    "this server needs a bearer token: send the header 'authorization: Bearer <token>'");
+        }
+        return find(header.substring(BEARER.length()).strip()).orElseThrow(() -> new StrobeException(
+                ErrorKind.UNAUTHENTICATED, "the bearer token is not valid for this server"));
     }
 
     /** The grant of a presented token, compared in constant time; empty when unknown. */
