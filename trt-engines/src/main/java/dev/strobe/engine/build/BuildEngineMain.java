@@ -1,6 +1,6 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.engine.build.javacpp.JavaCppTrtBuilder;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import java.io.IOException;
@@ -105,7 +105,8 @@ public final class BuildEngineMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        BuildEngineMain main = new BuildEngineMain(TensorRtAvailability.javacpp(), new JavaCppTrtBuilder(), Clock.systemUTC());
+        BuildEngineMain main = new BuildEngineMain(TensorRtAvailability.javacpp(),
+                JavaCppTensorRt.process().newBuilder(), Clock.systemUTC());
         System.exit(commandLine(main).execute(args));
     }
 
