@@ -73,7 +73,7 @@ final class ModelSet implements AutoCloseable {
             }
             log.warn("{}: {}; falling back to ONNX Runtime as --allow-fallback permits", e.manifest().name,
                     ex.getMessage());
-            return new ModelLoader(engines, OnnxRuntimeProvider.NAME).load(e);
+            return ModelLoader.fallingBackTo(engines, OnnxRuntimeProvider.NAME).load(e);
         }
     }
 
