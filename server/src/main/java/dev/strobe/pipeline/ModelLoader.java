@@ -83,12 +83,18 @@ public final class ModelLoader {
                         + ": the UNet takes integer timesteps but sgm_uniform needs fractional ones;"
                         + " set timestep_spacing to trailing");
             }
+            ServedSizes sizes = ServedSizes.reconcile(m.name, m.resolution, m.vaeScaleFactor, java.util.Map.of(
+                    ModelManifest.TEXT_ENCODER, te1.info(), ModelManifest.TEXT_ENCODER_2, te2.info(),
+                    ModelManifest.UNET, unet.info(), ModelManifest.VAE_DECODER, vae.info()));
+            if (!sizes.note().isEmpty()) {
+                log.warn("{}", sizes.note());
+            }
             ModelPipeline pipeline = new ModelPipeline(config, te1, te2, unet, vae);
             log.info("model {} ready: {} steps, {} prediction, {} spacing, UNet on {} (max batch {}, {} timestep)",
                     m.name, m.steps, m.predictionType, m.timestepSpacing, unet.info().backend(),
                     unet.info().maxBatch(),
                     t.isScalar() ? "scalar" : ModelPipeline.sharesTimestep(t) ? "single-element" : "per-sample");
-            return new LoadedModel(entry.dir(), m, tokenizer, pipeline);
+            return new LoadedModel(entry.dir(), m, tokenizer, pipeline, sizes);
         } catch (RuntimeException e) {
             loaded.forEach(Engine::close);
             throw e;
