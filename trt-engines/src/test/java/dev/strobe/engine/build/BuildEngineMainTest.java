@@ -154,6 +154,25 @@ class BuildEngineMainTest {
     }
 
     @Test
+    void textEncodersAndTheVaeBuildWithProfilesForBatchAndSize() throws Exception {
+        dev.strobe.tiny.TinyModelSet.writeAll(dir.resolve("models"), 42);
+        Path te = dir.resolve("models/tiny-lightning-4step/text_encoder_2/model.onnx");
+        assertEquals(0, run(available, fakeBuilder, "--onnx", te.toString(), "--batch", "1:4:8", "--print-only"),
+                err.toString());
+        assertTrue(out.toString().contains("--minShapes=input_ids:1x77 --optShapes=input_ids:4x77 --maxShapes=input_ids:8x77"),
+                out.toString());
+        out.getBuffer().setLength(0);
+        Path vae = dir.resolve("models/tiny-lightning-4step/vae_decoder/model.onnx");
+        assertEquals(0, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--size", "512:1024:1536",
+                "--fp16", "--print-only"), err.toString());
+        assertTrue(out.toString().contains("--minShapes=latent_sample:1x4x64x64 --optShapes=latent_sample:1x4x128x128"
+                + " --maxShapes=latent_sample:4x4x192x192"), out.toString());
+        assertTrue(out.toString().contains("the stock SDXL VAE overflows in fp16"), out.toString());
+        assertEquals(2, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--print-only"));
+        assertTrue(err.toString().contains("input 'latent_sample' has a dynamic height and width"), err.toString());
+    }
+
+    @Test
     void printOnlyNeverBuilds() throws Exception {
         Path onnx = OnnxFixtures.unet(dir, false);
         assertEquals(0, run(available, fakeBuilder, "--onnx", onnx.toString(), "--print-only",
