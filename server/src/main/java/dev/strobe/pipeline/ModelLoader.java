@@ -5,6 +5,7 @@ import dev.strobe.engine.EngineException;
 import dev.strobe.engine.Engines;
 import dev.strobe.engine.TensorSpec;
 import dev.strobe.model.ClipBpeFiles;
+import dev.strobe.model.EngineFiles;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.model.ModelRepository;
 import dev.strobe.model.TrainingSchedule;
@@ -15,9 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,28 @@ public final class ModelLoader {
             List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids");
 
     private final Engines engines;
-    /** Engine override for every component ("" = as the manifest says), e.g. from --engine. */
+    /** Engine override ("" = as the manifest says), e.g. from --engine. */
     private final String engineOverride;
+    /** Whether the override applies to every component (a fall-back) or to the UNet only (--engine). */
+    private final boolean everyComponent;
 
+    /** @param engineOverride the UNet's engine instead of the manifest's ("" or null: as the manifest says) */
     public ModelLoader(Engines engines, String engineOverride) {
+        this(engines, engineOverride, false);
+    }
+
+    private ModelLoader(Engines engines, String engineOverride, boolean everyComponent) {
         this.engines = engines;
         this.engineOverride = engineOverride == null ? "" : engineOverride;
+        this.everyComponent = everyComponent;
+    }
+
+    /**
+     * A loader that runs every component on {@code engine} (the fall-back to ONNX Runtime when a
+     * native library is missing), each from the file that engine loads.
+     */
+    public static ModelLoader fallingBackTo(Engines engines, String engine) {
+        return new ModelLoader(engines, engine, true);
     }
 
     public LoadedModel load(ModelRepository.Entry entry) throws IOException {
@@ -68,12 +83,18 @@ public final class ModelLoader {
                         + ": the UNet takes integer timesteps but sgm_uniform needs fractional ones;"
                         + " set timestep_spacing to trailing");
             }
+            ServedSizes sizes = ServedSizes.reconcile(m.name, m.resolution, m.vaeScaleFactor, java.util.Map.of(
+                    ModelManifest.TEXT_ENCODER, te1.info(), ModelManifest.TEXT_ENCODER_2, te2.info(),
+                    ModelManifest.UNET, unet.info(), ModelManifest.VAE_DECODER, vae.info()));
+            if (!sizes.note().isEmpty()) {
+                log.warn("{}", sizes.note());
+            }
             ModelPipeline pipeline = new ModelPipeline(config, te1, te2, unet, vae);
             log.info("model {} ready: {} steps, {} prediction, {} spacing, UNet on {} (max batch {}, {} timestep)",
                     m.name, m.steps, m.predictionType, m.timestepSpacing, unet.info().backend(),
                     unet.info().maxBatch(),
                     t.isScalar() ? "scalar" : ModelPipeline.sharesTimestep(t) ? "single-element" : "per-sample");
-            return new LoadedModel(entry.dir(), m, tokenizer, pipeline);
+            return new LoadedModel(entry.dir(), m, tokenizer, pipeline, sizes);
         } catch (RuntimeException e) {
             loaded.forEach(Engine::close);
             throw e;
@@ -83,15 +104,17 @@ public final class ModelLoader {
     private Engine component(ModelRepository.Entry entry, String name, List<Engine> loaded) {
         ModelManifest.ComponentSpec c = entry.manifest().components.get(name);
         String backend = engineOverride.isEmpty() ? c.engine : engineFor(name, c.engine);
-        Map<String, String> options = new LinkedHashMap<>(c.options);
-        Engine e = engines.load(backend, entry.resolve(c.file), options);
+        // the file the chosen engine loads: an override must not hand TensorRT an ONNX file, nor
+        // ONNX Runtime a plan
+        EngineFiles.Choice file = EngineFiles.choose(entry, entry.manifest().name, name, c, backend);
+        Engine e = engines.load(backend, file.file(), file.options());
         loaded.add(e);
         return e;
     }
 
-    /** --engine applies to the UNet; other components keep their manifest's engine. */
+    /** --engine applies to the UNet; a fall-back to every component; others keep their manifest's engine. */
     private String engineFor(String component, String manifestEngine) {
-        return ModelManifest.UNET.equals(component) ? engineOverride : manifestEngine;
+        return everyComponent || ModelManifest.UNET.equals(component) ? engineOverride : manifestEngine;
     }
 
     private static PromptTokenizer tokenizer(ModelRepository.Entry entry, ModelManifest m) throws IOException {

@@ -9,6 +9,7 @@ import dev.strobe.pipeline.LatentState;
 import dev.strobe.pipeline.ModelStages;
 import dev.strobe.pipeline.PreviewFrame;
 import dev.strobe.pipeline.PromptTokens;
+import dev.strobe.pipeline.image.VaeImage;
 import dev.strobe.scheduler.SchedulerMetrics.Stage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import java.util.function.LongSupplier;
  * calls of the device happen here, on the device thread, so they never overlap: the stages share
  * the device by taking turns, and a cycle holds at most one call of each stage. A burst of new
  * prompts or a large decode therefore delays the next UNet call by one bounded batch, no more.
+ *
+ * <p>Every decoded image is checked for NaN and infinity (an fp16 VAE overflowing) before it is
+ * delivered; such an image fails its request with INTERNAL naming the fix, and is counted.
  *
  * <p>Owned by {@link Batcher}; every method runs on the device thread except {@link #offer},
  * {@link #waiting()} and {@link #activeImages()}.
@@ -262,10 +266,28 @@ final class DeviceLoop {
         metrics.batch(Stage.DECODE, model, batch.size(), clock.getAsLong() - now);
         for (int i = 0; i < batch.size(); i++) {
             ImageJob j = batch.get(i);
-            j.decoded = decoded.get(i);
+            DecodedImage d = decoded.get(i);
+            int bad = VaeImage.countNonFinite(d.data(), d.offset(), d.height(), d.width());
+            if (bad > 0) {
+                // an fp16 VAE that overflowed: NaN would become a black image; fail this image's
+                // request instead and say how to fix the model (its batch-mates are unaffected)
+                metrics.nonFiniteImage(model);
+                counters.released(1);
+                failGeneration(j.generation, nonFinite(model, j, d, bad));
+                continue;
+            }
+            j.decoded = d;
             output.submit(j);
         }
         return true;
+    }
+
+    private static StrobeException nonFinite(String model, ImageJob j, DecodedImage d, int bad) {
+        return new StrobeException(ErrorKind.INTERNAL, "the VAE decoder of " + model + " produced " + bad
+                + " non-finite values (NaN or infinity) for image " + j.index + " (" + d.width() + "x" + d.height()
+                + "), the sign of an fp16 VAE that overflowed; serve the VAE in fp32 (a plan built without --fp16,"
+                + " or the fp32 ONNX export) or use the fp16-fix VAE (madebyollin/sdxl-vae-fp16-fix, exported by"
+                + " trt-engines/scripts/export_vae_onnx.py)");
     }
 
     private void failJobs(List<ImageJob> jobs, Collection<ImageJob> from, StrobeException why) {

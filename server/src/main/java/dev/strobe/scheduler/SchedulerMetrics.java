@@ -20,6 +20,9 @@ public interface SchedulerMetrics {
     /** A request waited {@code nanos} between admission and the start of its text encoding. */
     void queueWait(long nanos);
 
+    /** The VAE decoder gave an image with NaN or infinite values (an fp16 overflow); it was not delivered. */
+    default void nonFiniteImage(String model) {}
+
     SchedulerMetrics NONE = new SchedulerMetrics() {
         @Override
         public void batch(Stage stage, String model, int size, long nanos) {}

@@ -29,4 +29,9 @@ final class DeviceTime implements SchedulerMetrics {
     public void queueWait(long nanos) {
         metrics.queueWait(nanos);
     }
+
+    @Override
+    public void nonFiniteImage(String model) {
+        metrics.nonFiniteImage(model);
+    }
 }

@@ -24,7 +24,8 @@ public final class Main {
             return 2;
         }
         CommandLine cli = new CommandLine(Main.class);
-        cli.setDefaultValueProvider(new SettingsDefaults(System.getenv(), config));
+        cli.setDefaultValueProvider(new SettingsDefaults(System.getenv(), config,
+                SettingsDefaults.launcherDefaults(System.getProperties())));
         return cli.execute(args);
     }
 

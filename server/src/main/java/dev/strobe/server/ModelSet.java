@@ -73,7 +73,7 @@ final class ModelSet implements AutoCloseable {
             }
             log.warn("{}: {}; falling back to ONNX Runtime as --allow-fallback permits", e.manifest().name,
                     ex.getMessage());
-            return new ModelLoader(engines, OnnxRuntimeProvider.NAME).load(e);
+            return ModelLoader.fallingBackTo(engines, OnnxRuntimeProvider.NAME).load(e);
         }
     }
 
@@ -115,10 +115,11 @@ final class ModelSet implements AutoCloseable {
     private static ModelInfo info(LoadedModel m, BatcherConfig b) {
         var man = m.manifest();
         ModelPipeline p = m.pipeline();
+        var sizes = m.sizes();
         return new ModelInfo(man.name, man.family, man.steps, man.predictionType, man.timestepSpacing,
-                man.resolution.min, man.resolution.max, man.resolution.multiple, man.resolution.defaultWidth,
-                man.resolution.defaultHeight, Math.min(b.denoise().maxBatch(), p.limits().denoiseMaxBatch()),
-                p.unetBackend());
+                sizes.min(), sizes.max(), man.resolution.multiple, sizes.defaultWidth(),
+                sizes.defaultHeight(), Math.min(b.denoise().maxBatch(), p.limits().denoiseMaxBatch()),
+                p.unetBackend(), sizes.limitedBy());
     }
 
     @Override

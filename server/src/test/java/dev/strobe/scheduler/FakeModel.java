@@ -27,6 +27,8 @@ final class FakeModel implements ModelStages {
     private final int steps;
     private final FakeClock clock;
     RuntimeException failNextUnet;
+    /** Images whose seed is listed decode to NaN, as an overflowing fp16 VAE does. */
+    final java.util.Set<Long> nanSeeds = new java.util.HashSet<>();
 
     FakeModel(StageLimits limits, int steps, FakeClock clock) {
         this.limits = limits;
@@ -98,7 +100,8 @@ final class FakeModel implements ModelStages {
         decodeBatchSizes.add(finished.size());
         List<DecodedImage> out = new ArrayList<>();
         for (LatentState s : finished) {
-            out.add(new DecodedImage(new float[3], 0, 1, 1));
+            float v = nanSeeds.contains((long) s.x()[0]) ? Float.NaN : 0f;
+            out.add(new DecodedImage(new float[] {v, v, v}, 0, 1, 1));
         }
         clock.advanceMillis(50);
         return out;

@@ -43,12 +43,17 @@ public final class ImportOptimumMain implements Callable<Integer> {
 
     @Option(names = "--engine", defaultValue = OptimumImport.ONNXRUNTIME,
             description = "UNet engine: onnxruntime or tensorrt (default: ${DEFAULT-VALUE}); the other components"
-                    + " run on onnxruntime.")
+                    + " run on onnxruntime unless --tensorrt-components names them.")
     String engine;
 
     @Option(names = "--unet-file", description = "UNet file in the folder (default: unet/model.onnx, or"
             + " unet/engine.plan with --engine tensorrt).")
     String unetFile;
+
+    @Option(names = "--tensorrt-components", split = ",", paramLabel = "COMPONENT",
+            description = "Serve these components as TensorRT plans (<component>/engine.plan, built with build-engine):"
+                    + " unet, vae_decoder, text_encoder, text_encoder_2, or all. unet alone is --engine tensorrt.")
+    java.util.List<String> tensorrtComponents = new java.util.ArrayList<>();
 
     @Option(names = "--min-size", defaultValue = "512", description = "Smallest width/height (default: ${DEFAULT-VALUE}).")
     int minSize;
@@ -78,7 +83,11 @@ public final class ImportOptimumMain implements Callable<Integer> {
                 .withPrediction(prediction)
                 .withTimestepSpacing(timestepSpacing)
                 .withUnet(engine, unetFile)
-                .withSizes(minSize, defaultSize, maxSize);
+                .withSizes(minSize, defaultSize, maxSize)
+                .withTensorrt(tensorrtComponents.contains("all")
+                        ? java.util.List.of(ModelManifest.UNET, ModelManifest.VAE_DECODER, ModelManifest.TEXT_ENCODER,
+                                ModelManifest.TEXT_ENCODER_2)
+                        : tensorrtComponents);
         try {
             OptimumImport.Result r = new OptimumImport().importFolder(dir, options, force);
             ModelManifest m = r.manifest();

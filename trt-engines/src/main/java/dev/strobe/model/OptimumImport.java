@@ -42,29 +42,47 @@ public final class OptimumImport {
      * @param minSize smallest width and height served, in pixels
      * @param defaultSize width and height of requests that give none
      * @param maxSize largest width and height served
+     * @param tensorrtComponents other components served as TensorRT plans ({@code <component>/engine.plan}):
+     *     text_encoder, text_encoder_2, vae_decoder
      */
     public record Options(String name, int steps, String prediction, String timestepSpacing, String unetEngine,
-            String unetFile, int minSize, int defaultSize, int maxSize) {
+            String unetFile, int minSize, int defaultSize, int maxSize, List<String> tensorrtComponents) {
+
+        public Options {
+            tensorrtComponents = tensorrtComponents == null ? List.of() : List.copyOf(tensorrtComponents);
+        }
 
         /** SDXL's range: 1024 by default, 512 to 2048, on ONNX Runtime. */
         public static Options sdxl(String name, int steps) {
-            return new Options(name, steps, null, null, ONNXRUNTIME, null, 512, 1024, 2048);
+            return new Options(name, steps, null, null, ONNXRUNTIME, null, 512, 1024, 2048, List.of());
         }
 
         public Options withPrediction(String p) {
-            return new Options(name, steps, p, timestepSpacing, unetEngine, unetFile, minSize, defaultSize, maxSize);
+            return new Options(name, steps, p, timestepSpacing, unetEngine, unetFile, minSize, defaultSize, maxSize,
+                    tensorrtComponents);
         }
 
         public Options withTimestepSpacing(String s) {
-            return new Options(name, steps, prediction, s, unetEngine, unetFile, minSize, defaultSize, maxSize);
+            return new Options(name, steps, prediction, s, unetEngine, unetFile, minSize, defaultSize, maxSize,
+                    tensorrtComponents);
         }
 
         public Options withUnet(String engine, String file) {
-            return new Options(name, steps, prediction, timestepSpacing, engine, file, minSize, defaultSize, maxSize);
+            return new Options(name, steps, prediction, timestepSpacing, engine, file, minSize, defaultSize, maxSize,
+                    tensorrtComponents);
         }
 
         public Options withSizes(int min, int def, int max) {
-            return new Options(name, steps, prediction, timestepSpacing, unetEngine, unetFile, min, def, max);
+            return new Options(name, steps, prediction, timestepSpacing, unetEngine, unetFile, min, def, max,
+                    tensorrtComponents);
+        }
+
+        /** Serves these components (besides the UNet) as TensorRT plans; "unet" in the list means --engine tensorrt. */
+        public Options withTensorrt(List<String> components) {
+            boolean unet = components.contains(ModelManifest.UNET);
+            List<String> others = components.stream().filter(c -> !ModelManifest.UNET.equals(c)).toList();
+            return new Options(name, steps, prediction, timestepSpacing, unet ? TENSORRT : unetEngine, unetFile, minSize,
+                    defaultSize, maxSize, others);
         }
 
         /** The UNet file this import points the manifest at. */
@@ -92,6 +110,18 @@ public final class OptimumImport {
         Path target = dir.resolve(ModelManifest.FILE_NAME);
         if (Files.exists(target) && !force) {
             throw new OptimumImportException(target + " exists already; pass --force to replace it");
+        }
+        List<String> missingPlans = new java.util.ArrayList<>();
+        List<String> plans = options.tensorrtComponents(); // the UNet plan is checked by OptimumFolder
+        for (String c : plans) {
+            if (!Files.isRegularFile(dir.resolve(c).resolve(EngineFiles.PLAN))) {
+                missingPlans.add(c + "/" + EngineFiles.PLAN + " (" + EngineFiles.buildCommand(c,
+                        dir.resolve(c).resolve(EngineFiles.ONNX)) + ")");
+            }
+        }
+        if (!missingPlans.isEmpty()) {
+            throw new OptimumImportException(dir + ": the TensorRT plans asked for are missing: "
+                    + String.join("; ", missingPlans));
         }
         OptimumFolder export = OptimumFolder.read(dir, options.resolvedUnetFile());
         ModelManifest m = manifest(export, options);
@@ -139,6 +169,15 @@ public final class OptimumImport {
         m.components.put(ModelManifest.UNET, unet);
         m.components.put(ModelManifest.VAE_DECODER,
                 new ComponentSpec(OptimumFolder.VAE_DECODER_FILE).output("image", "sample"));
+        for (String c : o.tensorrtComponents()) {
+            ComponentSpec spec = m.components.get(c);
+            if (spec == null) {
+                throw new OptimumImportException("--tensorrt-components " + c + " is not a component (text_encoder,"
+                        + " text_encoder_2, unet, vae_decoder)");
+            }
+            spec.file = c + "/" + EngineFiles.PLAN; // build-engine's default output beside model.onnx
+            spec.engine = TENSORRT;
+        }
         List<String> problems = m.validate();
         if (!problems.isEmpty()) {
             String hint = o.name() == null && problems.stream().anyMatch(p -> p.startsWith("name"))

@@ -93,6 +93,41 @@ class OptimumImportTest {
     }
 
     @Test
+    void everyComponentCanPointAtItsTensorRtPlan() throws Exception {
+        Path dir = copy(oneStep, "one");
+        CommandLine cl = new CommandLine(new ImportOptimumMain());
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        assertEquals(2, cl.execute("--dir", dir.toString(), "--steps", "1", "--tensorrt-components", "all"));
+        assertTrue(err.toString().contains("the TensorRT plans asked for are missing: vae_decoder/engine.plan"), err.toString());
+        assertFalse(Files.exists(dir.resolve("model.json")));
+        for (String c : List.of("text_encoder", "text_encoder_2", "unet", "vae_decoder")) {
+            Files.write(dir.resolve(c).resolve("engine.plan"), new byte[] {1});
+        }
+        assertEquals(0, cl.execute("--dir", dir.toString(), "--steps", "1", "--tensorrt-components", "all"));
+        ModelManifest m = ModelManifest.read(dir.resolve("model.json"));
+        for (String c : List.of("text_encoder", "text_encoder_2", "unet", "vae_decoder")) {
+            assertEquals(c + "/engine.plan", m.components.get(c).file);
+            assertEquals("tensorrt", m.components.get(c).engine);
+        }
+        assertEquals("hidden_states.11", m.components.get("text_encoder").outputs.get("hidden"),
+                "output roles are still read from the ONNX export beside the plans");
+        assertEquals(List.of(), m.validate());
+    }
+
+    @Test
+    void aVaePlanAloneLeavesTheUnetOnItsEngine() throws Exception {
+        Path dir = copy(oneStep, "one");
+        Files.write(dir.resolve("vae_decoder/engine.plan"), new byte[] {1});
+        ModelManifest m = new OptimumImport().importFolder(dir,
+                OptimumImport.Options.sdxl("one", 1).withTensorrt(List.of("vae_decoder")), false).manifest();
+        assertEquals("tensorrt", m.components.get("vae_decoder").engine);
+        assertEquals("onnxruntime", m.components.get("unet").engine);
+        assertEquals("unet/model.onnx", m.components.get("unet").file);
+    }
+
+    @Test
     void predictionComesFromTheSchedulerConfigUnlessOverridden() throws Exception {
         Path dir = copy(oneStep, "one");
         OptimumImport importer = new OptimumImport();

@@ -37,6 +37,7 @@ public final class PrometheusMetrics implements SchedulerMetrics {
     private final Histogram batchSize;
     private final Histogram stageSeconds;
     private final Histogram queueWait;
+    private final Counter nonFinite;
     private final Histogram firstPreview;
     private final Histogram total;
 
@@ -64,6 +65,10 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         stageSeconds = Histogram.builder().name("strobe_stage_seconds")
                 .help("Duration of one stage call; for denoise this is the time of one step of the batch")
                 .labelNames("stage", "model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        nonFinite = Counter.builder().name("strobe_vae_nonfinite_images_total")
+                .help("Images the VAE decoder returned with NaN or infinite values (an fp16 VAE overflowing);"
+                        + " each failed its request with INTERNAL")
+                .labelNames("model").register(registry);
         queueWait = Histogram.builder().name("strobe_queue_wait_seconds")
                 .help("Time from arrival to the start of text encoding")
                 .classicOnly().classicUpperBounds(SECONDS).register(registry);
@@ -113,6 +118,11 @@ public final class PrometheusMetrics implements SchedulerMetrics {
     @Override
     public void queueWait(long nanos) {
         queueWait.observe(nanos / 1e9);
+    }
+
+    @Override
+    public void nonFiniteImage(String model) {
+        nonFinite.labelValues(label(model)).inc();
     }
 
     /** The request-side half, for the stream core. */

@@ -1,6 +1,6 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.engine.build.javacpp.JavaCppTrtBuilder;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import java.io.IOException;
@@ -52,7 +52,8 @@ public final class BuildEngineMain implements Callable<Integer> {
     @Option(names = "--batch", description = "Batch range min:opt:max, e.g. 1:4:8.")
     String batch;
 
-    @Option(names = "--size", description = "Square image size range in pixels min:opt:max, e.g. 512:1024:1536.")
+    @Option(names = "--size", description = "Square image size range in pixels min:opt:max, e.g. 512:1024:1536"
+            + " (not needed for the text encoders).")
     String size;
 
     @Option(names = "--height", description = "Image height range in pixels (with --width, instead of --size).")
@@ -105,7 +106,8 @@ public final class BuildEngineMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        BuildEngineMain main = new BuildEngineMain(TensorRtAvailability.javacpp(), new JavaCppTrtBuilder(), Clock.systemUTC());
+        BuildEngineMain main = new BuildEngineMain(TensorRtAvailability.javacpp(),
+                JavaCppTensorRt.process().newBuilder(), Clock.systemUTC());
         System.exit(commandLine(main).execute(args));
     }
 
@@ -155,6 +157,10 @@ public final class BuildEngineMain implements Callable<Integer> {
         }
         stdout.println("equivalent trtexec command:");
         stdout.println("  " + TrtexecCommand.line(request));
+        if (precision() == Precision.FP16 && inputs.stream().anyMatch(i -> i.name().equals("latent_sample"))) {
+            stdout.println("  note: this looks like a VAE decoder; the stock SDXL VAE overflows in fp16 (NaN, black"
+                    + " images): build it in fp16 only from the fp16-fix VAE (scripts/export_vae_onnx.py), else without --fp16");
+        }
         if (onnxProblem != null) {
             stdout.println("  (input shapes assumed: SDXL UNet with a [B] timestep, because the ONNX could not be read)");
             return fail(BAD_INPUT, onnxProblem);
@@ -209,7 +215,8 @@ public final class BuildEngineMain implements Callable<Integer> {
         }
         if (profiles.isEmpty()) {
             if (!single) {
-                throw new IllegalArgumentException("say which shapes to build for: --batch 1:4:8 --size 512:1024:1536, or --profile ...");
+                throw new IllegalArgumentException("say which shapes to build for: --batch 1:4:8 --size 512:1024:1536"
+                        + " (a text encoder: --batch 1:4:8 alone), or --profile ...");
             }
             return List.of(BuildProfile.of(batch, size, height, width, "options"));
         }

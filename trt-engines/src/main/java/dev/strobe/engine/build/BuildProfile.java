@@ -8,7 +8,8 @@ import java.util.Map;
  * One optimisation profile to build, in user terms: a batch range and an image height and width
  * range in pixels. Written on the command line as {@code --batch 1:4:8 --size 512:1024:1536} or,
  * repeated for several profiles, {@code --profile batch=1:4:8,size=512:1024:1536} (or
- * {@code height=...,width=...} for non-square ranges).
+ * {@code height=...,width=...} for non-square ranges). The size may be left out for a network
+ * without image-shaped inputs (the text encoders); height and width are then null.
  */
 public record BuildProfile(DimRange batch, DimRange height, DimRange width) {
 
@@ -44,10 +45,13 @@ public record BuildProfile(DimRange batch, DimRange height, DimRange width) {
         if (size != null && (height != null || width != null)) {
             throw new IllegalArgumentException(where + ": give size for square images or height and width, not both");
         }
-        if (size == null && (height == null || width == null)) {
-            throw new IllegalArgumentException(where + ": the image size range is missing (size, or height and width)");
+        if (size == null && (height == null) != (width == null)) {
+            throw new IllegalArgumentException(where + ": give height and width together (or size)");
         }
         DimRange b = DimRange.parse(batch, "batch");
+        if (size == null && height == null) {
+            return new BuildProfile(b, null, null); // batch only: text encoders (input_ids [B,77])
+        }
         DimRange h = DimRange.parse(size != null ? size : height, size != null ? "size" : "height");
         DimRange w = DimRange.parse(size != null ? size : width, size != null ? "size" : "width");
         return new BuildProfile(b, h, w);
@@ -55,6 +59,6 @@ public record BuildProfile(DimRange batch, DimRange height, DimRange width) {
 
     @Override
     public String toString() {
-        return "batch " + batch + ", height " + height + ", width " + width;
+        return height == null ? "batch " + batch : "batch " + batch + ", height " + height + ", width " + width;
     }
 }

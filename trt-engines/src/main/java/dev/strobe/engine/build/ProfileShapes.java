@@ -28,8 +28,8 @@ public final class ProfileShapes {
 
     /** Ranges by input name, in graph order; rank-0 inputs are left out. */
     public static Map<String, ShapeRange> of(BuildProfile p, List<OnnxInputs.Input> inputs, Dims dims) {
-        DimRange lh = p.height().divide(dims.vaeScale(), "height");
-        DimRange lw = p.width().divide(dims.vaeScale(), "width");
+        DimRange lh = p.height() == null ? null : p.height().divide(dims.vaeScale(), "height");
+        DimRange lw = p.width() == null ? null : p.width().divide(dims.vaeScale(), "width");
         Map<String, ShapeRange> out = new LinkedHashMap<>();
         for (OnnxInputs.Input in : inputs) {
             long[] s = in.shape();
@@ -45,10 +45,12 @@ public final class ProfileShapes {
                     set(min, opt, max, d, fixed(s[d]));
                 } else if (s.length == 4 && d == 1) {
                     set(min, opt, max, d, fixed(dims.latentChannels()));
-                } else if (s.length == 4 && d == 2) {
-                    set(min, opt, max, d, lh);
-                } else if (s.length == 4 && d == 3) {
-                    set(min, opt, max, d, lw);
+                } else if (s.length == 4 && (d == 2 || d == 3)) {
+                    if (lh == null) {
+                        throw new IllegalArgumentException("input '" + in.name() + "' has a dynamic height and width;"
+                                + " give the image size range (--size 512:1024:1536, or size= in --profile)");
+                    }
+                    set(min, opt, max, d, d == 2 ? lh : lw);
                 } else {
                     set(min, opt, max, d, fixed(known(in.name(), d, dims)));
                 }

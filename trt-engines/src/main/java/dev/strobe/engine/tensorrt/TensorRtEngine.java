@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * the engine's I/O is float16), runs enqueueV3 (or a CUDA graph), copies the wanted outputs back
  * and waits for the stream.
  *
- * <p>Called from one thread at a time (the scheduler's device thread); not thread-safe.
+ * <p>Called from one thread at a time (the scheduler's device thread, which is not the thread that
+ * loaded the plan); not thread-safe. Every call first makes the plan's device current on the
+ * calling thread, since the CUDA runtime keeps the current device per thread.
  */
 public final class TensorRtEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(TensorRtEngine.class);
@@ -59,7 +61,8 @@ public final class TensorRtEngine implements Engine {
                 io.stream().filter(TrtIoTensor::input).map(TrtIoTensor::spec).toList(),
                 io.stream().filter(t -> !t.input()).map(TrtIoTensor::spec).toList(),
                 maxBatch,
-                minBatch);
+                minBatch,
+                profiles.stream().map(TrtProfile::toInputProfile).toList());
         this.info = options.maxBatch().isPresent() && options.maxBatch().getAsInt() < maxBatch
                 ? full.withMaxBatch(options.maxBatch().getAsInt())
                 : full;
@@ -123,6 +126,12 @@ public final class TensorRtEngine implements Engine {
         int batch = batchOf(inputs);
         List<BatchChunk> chunks = planner.plan(shapes, batch);
         Map<String, List<Tensor>> parts = new LinkedHashMap<>();
+        try {
+            adapter.useDevice(); // on this thread: the CUDA runtime's current device is per thread
+        } catch (TrtNativeException e) {
+            throw new EngineException(EngineException.Kind.RUNTIME,
+                    "TensorRT cannot select the device of " + source + ": " + e.getMessage(), e);
+        }
         for (BatchChunk c : chunks) {
             try {
                 runChunk(c, inputs, wanted, parts);
@@ -278,6 +287,7 @@ public final class TensorRtEngine implements Engine {
         }
         closed = true;
         try {
+            adapter.useDevice(); // buffers belong to the plan's device, whichever thread closes
             if (graphs != null) {
                 graphs.clear(adapter);
             }

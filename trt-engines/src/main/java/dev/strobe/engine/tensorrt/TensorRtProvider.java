@@ -2,7 +2,7 @@ package dev.strobe.engine.tensorrt;
 
 import dev.strobe.engine.EngineException;
 import dev.strobe.engine.EngineProvider;
-import dev.strobe.engine.tensorrt.javacpp.JavaCppTrtAdapter;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,9 +36,10 @@ public final class TensorRtProvider implements EngineProvider {
         this.adapters = adapters;
     }
 
-    /** The provider over the real libraries, through JavaCPP. */
+    /** The provider over the real libraries, through JavaCPP, sharing the process's TensorRT logger. */
     public static TensorRtProvider javacpp(TensorRtAvailability availability) {
-        return new TensorRtProvider(availability, JavaCppTrtAdapter::new);
+        JavaCppTensorRt natives = JavaCppTensorRt.process();
+        return new TensorRtProvider(availability, natives::newAdapter);
     }
 
     @Override
@@ -72,7 +73,10 @@ public final class TensorRtProvider implements EngineProvider {
                     engine.info().outputs(), engine.profiles(), engine.info().minBatch(),
                     engine.info().maxBatch(), engine.deviceBufferBytes() >> 20, opts.cudaGraphs());
             return engine;
-        } catch (TrtNativeException | java.io.UncheckedIOException e) {
+        } catch (TrtNativeException e) {
+            closeQuietly(adapter);
+            throw loadFailure(file, opts, e);
+        } catch (java.io.UncheckedIOException e) {
             closeQuietly(adapter);
             throw new EngineException(EngineException.Kind.INVALID_MODEL,
                     "TensorRT cannot load " + file + ": " + e.getMessage() + builtWith(file), e);
@@ -83,6 +87,37 @@ public final class TensorRtProvider implements EngineProvider {
             closeQuietly(adapter);
             throw e;
         }
+    }
+
+    /** CUDA errors that say the driver or the GPU is the problem, not the plan. */
+    private static final java.util.List<String> DRIVER_ERRORS = java.util.List.of(
+            "cudaErrorInsufficientDriver", "cudaErrorCallRequiresNewerDriver", "cudaErrorNoDevice",
+            "cudaErrorStubLibrary", "cudaErrorSystemDriverMismatch", "cudaErrorCompatNotSupportedOnDevice",
+            "cudaErrorDevicesUnavailable");
+
+    /**
+     * Sorts a native failure during load: a driver or device problem is named as such (it says
+     * nothing about the plan), a device id that does not exist is a configuration error, the rest
+     * is a plan this TensorRT or GPU cannot load.
+     */
+    private static EngineException loadFailure(Path file, TensorRtOptions opts, TrtNativeException e) {
+        String m = String.valueOf(e.getMessage());
+        for (String driver : DRIVER_ERRORS) {
+            if (m.contains(driver)) {
+                return new EngineException(EngineException.Kind.MISSING_LIBRARY,
+                        "TensorRT backend unavailable: the NVIDIA driver or GPU cannot run CUDA "
+                                + NativeVersions.CUDA_BUILT + " (" + m + "); install the NVIDIA driver "
+                                + NativeVersions.DRIVER_BRANCH + " or newer and check nvidia-smi; the plan "
+                                + file.getFileName() + " was not read", e);
+            }
+        }
+        if (m.contains("cudaErrorInvalidDevice")) {
+            return new EngineException(EngineException.Kind.INVALID_MODEL,
+                    "TensorRT cannot use device_id " + opts.deviceId() + " for " + file + ": " + m
+                            + "; nvidia-smi lists the devices (numbered from 0, after CUDA_VISIBLE_DEVICES)", e);
+        }
+        return new EngineException(EngineException.Kind.INVALID_MODEL,
+                "TensorRT cannot load " + file + ": " + m + builtWith(file), e);
     }
 
     /**

@@ -32,6 +32,14 @@ public interface TrtAdapter extends AutoCloseable {
      */
     void deserialize(Path plan, int deviceId);
 
+    /**
+     * Makes the plan's device current on the calling thread (cudaSetDevice). The CUDA runtime keeps
+     * the current device per host thread, and the plan is loaded on one thread but run on another
+     * (the device thread), so the engine calls this on the calling thread before every call and
+     * before freeing memory.
+     */
+    void useDevice();
+
     /** The TensorRT library version, e.g. "10.15.1". */
     String tensorRtVersion();
 

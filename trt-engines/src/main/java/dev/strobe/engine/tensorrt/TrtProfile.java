@@ -67,6 +67,13 @@ public record TrtProfile(int index, Map<String, ShapeRange> inputs) {
         return n;
     }
 
+    /** The same bounds in the backend-neutral form of {@code EngineInfo}. */
+    public dev.strobe.engine.InputProfile toInputProfile() {
+        Map<String, dev.strobe.engine.InputProfile.Bounds> b = new LinkedHashMap<>();
+        inputs.forEach((name, r) -> b.put(name, new dev.strobe.engine.InputProfile.Bounds(r.min(), r.max())));
+        return new dev.strobe.engine.InputProfile(index, b);
+    }
+
     /** {@code #0 sample 1x4x64x64..8x4x192x192, timestep 1..8} for messages. */
     @Override
     public String toString() {

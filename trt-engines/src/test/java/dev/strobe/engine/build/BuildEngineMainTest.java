@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strobe.engine.build.javacpp.JavaCppTrtBuilder;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import java.io.PrintWriter;
@@ -122,16 +122,54 @@ class BuildEngineMainTest {
         assertTrue(builds.isEmpty());
     }
 
+    /**
+     * The real JavaCPP route, wherever this runs: on a machine without TensorRT (as here) one
+     * MISSING_LIBRARY line and exit 3; on a GPU host with the libraries a real build of the tiny
+     * UNet, so a GPU host checks the build instead of skipping.
+     */
     @Test
     void realLibrariesOnThisMachine() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/proc/driver/nvidia/version")), "this checks machines without an NVIDIA driver");
-        Path onnx = OnnxFixtures.unet(dir, false);
-        int code = run(TensorRtAvailability.javacpp(), new JavaCppTrtBuilder(),
-                "--onnx", onnx.toString(), "--batch", "1:4:8", "--size", "512:1024:1536", "--fp16");
-        assertEquals(3, code, err.toString());
-        assertTrue(out.toString().contains("trtexec --onnx="));
-        assertTrue(err.toString().contains("libcuda.so.1"), err.toString());
-        assertFalse(Files.exists(dir.resolve("engine.plan")));
+        TensorRtAvailability real = TensorRtAvailability.javacpp();
+        java.util.Optional<String> missing = real.check();
+        if (missing.isPresent()) {
+            Path onnx = OnnxFixtures.unet(dir, false);
+            int code = run(real, JavaCppTensorRt.process().newBuilder(),
+                    "--onnx", onnx.toString(), "--batch", "1:4:8", "--size", "512:1024:1536", "--fp16");
+            assertEquals(3, code, err.toString());
+            assertTrue(out.toString().contains("trtexec --onnx="));
+            String line = err.toString().strip();
+            assertFalse(line.contains("\n"), line);
+            assertTrue(line.startsWith("build-engine: TensorRT backend unavailable: "), line);
+            assertEquals(missing.get() + "; or run the trtexec command above", line.substring("build-engine: ".length()));
+            assertFalse(Files.exists(dir.resolve("engine.plan")));
+        } else {
+            dev.strobe.tiny.TinyModelSet.writeAll(dir.resolve("models"), 42);
+            Path onnx = dir.resolve("models/tiny-lightning-4step/unet/model.onnx");
+            int code = run(real, JavaCppTensorRt.process().newBuilder(),
+                    "--onnx", onnx.toString(), "--batch", "1:2:4", "--size", "256:512:512");
+            assertEquals(0, code, err.toString());
+            assertTrue(Files.size(onnx.resolveSibling("engine.plan")) > 0);
+            assertTrue(EngineMetadata.read(onnx.resolveSibling("engine.json")).tensorrtVersion.startsWith("10."));
+        }
+    }
+
+    @Test
+    void textEncodersAndTheVaeBuildWithProfilesForBatchAndSize() throws Exception {
+        dev.strobe.tiny.TinyModelSet.writeAll(dir.resolve("models"), 42);
+        Path te = dir.resolve("models/tiny-lightning-4step/text_encoder_2/model.onnx");
+        assertEquals(0, run(available, fakeBuilder, "--onnx", te.toString(), "--batch", "1:4:8", "--print-only"),
+                err.toString());
+        assertTrue(out.toString().contains("--minShapes=input_ids:1x77 --optShapes=input_ids:4x77 --maxShapes=input_ids:8x77"),
+                out.toString());
+        out.getBuffer().setLength(0);
+        Path vae = dir.resolve("models/tiny-lightning-4step/vae_decoder/model.onnx");
+        assertEquals(0, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--size", "512:1024:1536",
+                "--fp16", "--print-only"), err.toString());
+        assertTrue(out.toString().contains("--minShapes=latent_sample:1x4x64x64 --optShapes=latent_sample:1x4x128x128"
+                + " --maxShapes=latent_sample:4x4x192x192"), out.toString());
+        assertTrue(out.toString().contains("the stock SDXL VAE overflows in fp16"), out.toString());
+        assertEquals(2, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--print-only"));
+        assertTrue(err.toString().contains("input 'latent_sample' has a dynamic height and width"), err.toString());
     }
 
     @Test

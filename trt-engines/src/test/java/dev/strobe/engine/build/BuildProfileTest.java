@@ -38,6 +38,6 @@ class BuildProfileTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("batch=1,res=512"))
                 .getMessage().contains("unknown key 'res'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("batch=1,height=512"))
-                .getMessage().contains("image size range is missing"));
+                .getMessage().contains("give height and width together"));
     }
 }

@@ -33,6 +33,7 @@ final class FakeTrtAdapter implements TrtAdapter {
     private final Map<String, long[]> shapes = new HashMap<>();
     private final Map<String, Buf> addresses = new HashMap<>();
     private int profile = 0;
+    private int deviceId;
     private int nextId;
     boolean closed;
 
@@ -78,6 +79,13 @@ final class FakeTrtAdapter implements TrtAdapter {
     @Override
     public void deserialize(Path plan, int deviceId) {
         call("deserialize", plan.getFileName() + " device " + deviceId);
+        this.deviceId = deviceId;
+    }
+
+    /** Recorded with the calling thread's name: the CUDA runtime's current device is per thread. */
+    @Override
+    public void useDevice() {
+        call("useDevice", deviceId + " on " + Thread.currentThread().getName());
     }
 
     @Override

@@ -232,6 +232,62 @@ class TensorRtEngineTest {
     }
 
     @Test
+    void theDeviceIsSelectedOnTheCallingThreadBeforeEveryCall() throws Exception {
+        // device_id 1: the plan is loaded on this thread, but every call runs on the device thread,
+        // and cudaSetDevice only affects the thread that calls it
+        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        a.deserialize(java.nio.file.Path.of("unet.plan"), 1);
+        TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
+        a.calls.clear();
+        Thread device = new Thread(() -> {
+            e.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+            e.run(in(sample(2, 8), steps(1, 2)), Set.of("out_sample"));
+        }, "strobe-device-test");
+        device.start();
+        device.join();
+        assertEquals(List.of("useDevice 1 on strobe-device-test", "useDevice 1 on strobe-device-test"),
+                a.calls("useDevice"));
+        int firstDevice = a.calls.indexOf("useDevice 1 on strobe-device-test");
+        int firstCopy = a.calls.indexOf(a.calls("copyHtoD").get(0));
+        assertTrue(firstDevice < firstCopy, "the device is current before the first CUDA call: " + a.calls);
+    }
+
+    @Test
+    void twoPlansOnDifferentDevicesShareTheDeviceThread() throws Exception {
+        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter b = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        a.deserialize(java.nio.file.Path.of("a.plan"), 0);
+        b.deserialize(java.nio.file.Path.of("b.plan"), 1);
+        TensorRtEngine ea = new TensorRtEngine(a, "a.plan", PLAIN);
+        TensorRtEngine eb = new TensorRtEngine(b, "b.plan", PLAIN);
+        Thread device = new Thread(() -> {
+            ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+            eb.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+            ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+            ea.close();
+        }, "dev");
+        device.start();
+        device.join();
+        assertEquals(List.of("useDevice 0 on dev", "useDevice 0 on dev", "useDevice 0 on dev"), a.calls("useDevice"),
+                "every call and the close select device 0 again, after b's call selected device 1");
+        assertEquals(List.of("useDevice 1 on dev"), b.calls("useDevice"));
+    }
+
+    @Test
+    void infoReportsEveryProfileAsBounds() {
+        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(
+                FakeTrtAdapter.unetProfile(1, 4, 64, 128, false), FakeTrtAdapter.unetProfile(1, 2, 128, 192, false)));
+        TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
+        assertEquals(2, e.info().profiles().size());
+        assertArrayEquals(new long[] {1, 4, 128, 128}, e.info().profiles().get(1).bounds("sample").min());
+        assertArrayEquals(new long[] {2, 4, 192, 192}, e.info().profiles().get(1).bounds("sample").max());
+        assertEquals(2, e.info().withMaxBatch(2).profiles().size(), "lowering max batch keeps the profiles");
+    }
+
+    @Test
     void cudaGraphsWarmThenCaptureThenReplayPerShapeKey() {
         FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));

@@ -79,6 +79,46 @@ class TensorRtProviderTest {
     }
 
     @Test
+    void aDriverTooOldForCuda13IsReportedAsTheDriverNotAsAnIncompatiblePlan() throws Exception {
+        Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1});
+        Files.writeString(dir.resolve("engine.json"),
+                "{\"tensorrt_version\":\"10.15.1\",\"gpu_name\":\"NVIDIA L4\",\"compute_capability\":\"8.9\"}");
+        FakeTrtAdapter a = fake().failOn("deserialize", "cudaSetDevice(0) failed: cudaErrorInsufficientDriver"
+                + " (CUDA driver version is insufficient for CUDA runtime version)");
+        EngineException e = assertThrows(EngineException.class, () -> new TensorRtProvider(available, () -> a).load(plan, Map.of()));
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("NVIDIA driver"), e.getMessage());
+        assertTrue(e.getMessage().contains("r580"), e.getMessage());
+        assertTrue(e.getMessage().contains("cudaErrorInsufficientDriver"), e.getMessage());
+        assertTrue(!e.getMessage().contains("a plan only loads"), "not blamed on the plan: " + e.getMessage());
+        assertTrue(a.closed);
+    }
+
+    @Test
+    void aDeviceIdThatDoesNotExistIsNamed() throws Exception {
+        Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1});
+        FakeTrtAdapter a = fake().failOn("deserialize", "cudaSetDevice(3) failed: cudaErrorInvalidDevice (invalid device ordinal)");
+        EngineException e = assertThrows(EngineException.class,
+                () -> new TensorRtProvider(available, () -> a).load(plan, Map.of("device_id", "3")));
+        assertEquals(EngineException.Kind.INVALID_MODEL, e.kind());
+        assertTrue(e.getMessage().startsWith("TensorRT cannot use device_id 3 for "), e.getMessage());
+    }
+
+    @Test
+    void versionsAreCheckedBeforeThePlanIsTouched() throws Exception {
+        Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1});
+        TensorRtAvailability oldDriver = new TensorRtAvailability(() -> { },
+                () -> new NativeVersions(12020, 13010, "cudaErrorInsufficientDriver", 0, "10.15.1"));
+        FakeTrtAdapter a = fake();
+        EngineException e = assertThrows(EngineException.class, () -> new TensorRtProvider(oldDriver, () -> a).load(plan, Map.of()));
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind());
+        assertEquals("TensorRT backend unavailable: the NVIDIA driver supports CUDA 12.2 only, but strobe's JNI glue"
+                + " uses the CUDA 13.1 runtime (libcudart.so.13); install the NVIDIA driver r580 or newer (nvidia-smi"
+                + " shows the installed driver and its CUDA version)", e.getMessage());
+        assertTrue(a.calls.isEmpty(), "no native call before the versions fit: " + a.calls);
+    }
+
+    @Test
     void badOptionsAreInvalidModel() throws Exception {
         Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1});
         EngineException e = assertThrows(EngineException.class,

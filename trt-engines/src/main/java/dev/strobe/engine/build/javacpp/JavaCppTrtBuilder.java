@@ -11,7 +11,8 @@ import dev.strobe.engine.tensorrt.ShapeRange;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import dev.strobe.engine.tensorrt.javacpp.Cuda;
 import dev.strobe.engine.tensorrt.javacpp.JavaCppLibraries;
-import dev.strobe.engine.tensorrt.javacpp.TrtLogger;
+import dev.strobe.engine.tensorrt.TrtErrorLog;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,15 +42,25 @@ import org.bytedeco.tensorrt.nvonnxparser.IParserError;
  * createInferBuilder, createNetworkV2, nvonnxparser::createParser + parseFromFile (which also reads
  * external weight files beside the ONNX), one IOptimizationProfile per requested profile,
  * IBuilderConfig flags / optimisation level / workspace pool / timing cache, then
- * buildSerializedNetwork. Runs on the calling thread; a UNet build takes tens of minutes.
+ * buildSerializedNetwork. Runs on the calling thread; a UNet build takes tens of minutes. Uses the
+ * process's one TensorRT logger ({@link JavaCppTensorRt}); error texts are what the building
+ * thread logged during the failing call.
  */
 public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
     private static final int WRITE_CHUNK = 1 << 30;
 
+    private final JavaCppTensorRt natives;
+
+    /** Use {@link JavaCppTensorRt#newBuilder}. */
+    public JavaCppTrtBuilder(JavaCppTensorRt natives) {
+        this.natives = natives;
+    }
+
     @Override
     @SuppressWarnings("deprecation") // kFP16: weak typing is deprecated since TensorRT 10.12, still what --fp16 means
     public Result build(BuildRequest r) {
-        TrtLogger logger = new TrtLogger();
+        TrtErrorLog errors = natives.errors();
+        org.bytedeco.tensorrt.nvinfer.ILogger logger = natives.logger();
         Cuda.check(cudaSetDevice(r.deviceId()), "cudaSetDevice(" + r.deviceId() + ")");
         IBuilder builder = null;
         INetworkDefinition network = null;
@@ -57,9 +68,10 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
         IBuilderConfig config = null;
         IHostMemory plan = null;
         try {
-            builder = createInferBuilder(logger);
+            TrtErrorLog.Captured<IBuilder> b = errors.capture(() -> createInferBuilder(logger));
+            builder = b.value();
             if (builder == null || builder.isNull()) {
-                throw new TrtNativeException("createInferBuilder failed: " + logger.drainErrors("no TensorRT error text"));
+                throw new TrtNativeException("createInferBuilder failed: " + b.errorsOr("no TensorRT error text"));
             }
             int flags = r.precision() == Precision.STRONGLY_TYPED
                     ? 1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value
@@ -84,11 +96,15 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
                 cache = loadTimingCache(config, r.timingCache().get());
             }
             for (Map<String, ShapeRange> p : r.profiles()) {
-                addProfile(builder, config, network, p, logger);
+                addProfile(builder, config, network, p, errors);
             }
-            plan = builder.buildSerializedNetwork(network, config);
+            IBuilder bld = builder;
+            INetworkDefinition net = network;
+            IBuilderConfig cfg = config;
+            TrtErrorLog.Captured<IHostMemory> built = errors.capture(() -> bld.buildSerializedNetwork(net, cfg));
+            plan = built.value();
             if (plan == null || plan.isNull() || plan.size() == 0) {
-                throw new TrtNativeException("buildSerializedNetwork failed: " + logger.drainErrors("no TensorRT error text"));
+                throw new TrtNativeException("buildSerializedNetwork failed: " + built.errorsOr("no TensorRT error text"));
             }
             write(plan.data(), plan.size(), r.plan());
             if (cache != null) {
@@ -139,7 +155,7 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
     }
 
     private static void addProfile(IBuilder builder, IBuilderConfig config, INetworkDefinition network,
-            Map<String, ShapeRange> p, TrtLogger logger) {
+            Map<String, ShapeRange> p, TrtErrorLog errors) {
         IOptimizationProfile profile = builder.createOptimizationProfile();
         for (int i = 0; i < network.getNbInputs(); i++) {
             ITensor in = network.getInput(i);
@@ -151,17 +167,12 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
                 }
                 continue;
             }
-            boolean ok = profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, dims(r.min()))
+            errors.check(() -> profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, dims(r.min()))
                     && profile.setDimensions(name, nvinfer.OptProfileSelector.kOPT, dims(r.opt()))
-                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, dims(r.max()));
-            if (!ok) {
-                throw new TrtNativeException("setDimensions(" + name + ", " + r + ") failed: "
-                        + logger.drainErrors("no TensorRT error text"));
-            }
+                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, dims(r.max())),
+                    "setDimensions(" + name + ", " + r + ")");
         }
-        if (config.addOptimizationProfile(profile) < 0) {
-            throw new TrtNativeException("addOptimizationProfile failed: " + logger.drainErrors("no TensorRT error text"));
-        }
+        errors.check(() -> config.addOptimizationProfile(profile) >= 0, "addOptimizationProfile");
     }
 
     private static boolean hasDynamicDim(Dims64 d) {

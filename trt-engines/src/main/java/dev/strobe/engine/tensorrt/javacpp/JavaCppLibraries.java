@@ -20,6 +20,22 @@ public final class JavaCppLibraries {
         Loader.load(nvonnxparser.class);
     }
 
+    /**
+     * The driver's and runtime's CUDA versions, the visible GPUs and the loaded TensorRT, read
+     * straight from the libraries (cudaDriverGetVersion, cudaRuntimeGetVersion, cudaGetDeviceCount,
+     * getInferLibVersion). Call after {@link #load}.
+     */
+    public static dev.strobe.engine.tensorrt.NativeVersions versions() {
+        int[] driver = {0};
+        int[] runtime = {0};
+        int[] devices = {0};
+        cudart.cudaDriverGetVersion(driver);
+        cudart.cudaRuntimeGetVersion(runtime);
+        int status = driver[0] > 0 ? cudart.cudaGetDeviceCount(devices) : cudart.cudaErrorInsufficientDriver;
+        String name = status == cudart.cudaSuccess ? "cudaSuccess" : Cuda.errorText(status);
+        return new dev.strobe.engine.tensorrt.NativeVersions(driver[0], runtime[0], name, devices[0], tensorRtVersion());
+    }
+
     /** "10.15.1" from the loaded library (getInferLibVersion), not from the Java classes. */
     public static String tensorRtVersion() {
         return nvinfer.getInferLibMajorVersion() + "." + nvinfer.getInferLibMinorVersion() + "."

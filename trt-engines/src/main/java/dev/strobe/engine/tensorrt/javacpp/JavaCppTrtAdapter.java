@@ -23,6 +23,7 @@ import static org.bytedeco.tensorrt.global.nvinfer.createInferRuntime;
 import dev.strobe.engine.DataType;
 import dev.strobe.engine.tensorrt.ShapeRange;
 import dev.strobe.engine.tensorrt.TrtAdapter;
+import dev.strobe.engine.tensorrt.TrtErrorLog;
 import dev.strobe.engine.tensorrt.TrtIoTensor;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 /**
@@ -55,13 +57,16 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
  * <p>Not runnable on machines without a GPU; its logic is exercised through the fake adapter in
  * the tests, its failure to load through {@code TensorRtAvailability}.
  *
- * <p>One instance per engine plan, used from one thread at a time.
+ * <p>One instance per engine plan, used from one thread at a time. Every instance of a process
+ * shares the one TensorRT logger of {@link JavaCppTensorRt}; a failing call's error text is what
+ * the calling thread logged during that call ({@link TrtErrorLog#capture}), never another plan's.
  */
 public final class JavaCppTrtAdapter implements TrtAdapter {
     /** Plans are read in chunks of this size (a ByteBuffer view cannot pass 2 GiB). */
     private static final int READ_CHUNK = 1 << 30;
 
-    private final TrtLogger logger = new TrtLogger();
+    private final ILogger logger;
+    private final TrtErrorLog errors;
     private final Map<ByteBuffer, Pointer> pinned = new IdentityHashMap<>();
     private IRuntime runtime;
     private ICudaEngine engine;
@@ -73,13 +78,20 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     private record CudaGraph(CUgraphExec_st exec) implements Graph {}
 
+    /** Made by {@link JavaCppTensorRt#newAdapter}, which owns the process's logger. */
+    JavaCppTrtAdapter(ILogger logger, TrtErrorLog errors) {
+        this.logger = logger;
+        this.errors = errors;
+    }
+
     @Override
     public void deserialize(Path plan, int deviceId) {
         this.device = deviceId;
-        Cuda.check(cudaSetDevice(deviceId), "cudaSetDevice(" + deviceId + ")");
-        runtime = createInferRuntime(logger);
+        useDevice();
+        TrtErrorLog.Captured<IRuntime> rt = errors.capture(() -> createInferRuntime(logger));
+        runtime = rt.value();
         if (runtime == null || runtime.isNull()) {
-            throw new TrtNativeException("createInferRuntime failed: " + logger.drainErrors("no TensorRT error text"));
+            throw new TrtNativeException("createInferRuntime failed: " + rt.errorsOr("no TensorRT error text"));
         }
         long size;
         try {
@@ -93,20 +105,24 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
         if (raw == null || raw.isNull()) {
             throw new TrtNativeException("cannot allocate " + size + " bytes of host memory to read " + plan);
         }
+        TrtErrorLog.Captured<ICudaEngine> de;
         try {
             BytePointer blob = new BytePointer(raw);
             readFully(plan, blob, size);
-            engine = runtime.deserializeCudaEngine(blob.position(0).limit(size), size);
+            long planSize = size;
+            de = errors.capture(() -> runtime.deserializeCudaEngine(blob.position(0).limit(planSize), planSize));
         } finally {
             Pointer.free(raw);
         }
+        engine = de.value();
         if (engine == null || engine.isNull()) {
             throw new TrtNativeException("deserializeCudaEngine failed for " + plan + ": "
-                    + logger.drainErrors("no TensorRT error text"));
+                    + de.errorsOr("no TensorRT error text"));
         }
-        context = engine.createExecutionContext();
+        TrtErrorLog.Captured<IExecutionContext> ctx = errors.capture(engine::createExecutionContext);
+        context = ctx.value();
         if (context == null || context.isNull()) {
-            throw new TrtNativeException("createExecutionContext failed: " + logger.drainErrors("out of GPU memory?"));
+            throw new TrtNativeException("createExecutionContext failed: " + ctx.errorsOr("out of GPU memory?"));
         }
         stream = new CUstream_st();
         Cuda.check(cudaStreamCreate(stream), "cudaStreamCreate");
@@ -128,6 +144,12 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + plan, e);
         }
+    }
+
+    /** cudaSetDevice is per host thread: the device thread must select the plan's device itself. */
+    @Override
+    public void useDevice() {
+        Cuda.check(cudaSetDevice(device), "cudaSetDevice(" + device + ")");
     }
 
     @Override
@@ -195,19 +217,14 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     @Override
     public void setProfile(int profile) {
-        if (!context.setOptimizationProfileAsync(profile, stream)) {
-            throw new TrtNativeException("setOptimizationProfileAsync(" + profile + ") failed: "
-                    + logger.drainErrors("no TensorRT error text"));
-        }
+        errors.check(() -> context.setOptimizationProfileAsync(profile, stream),
+                "setOptimizationProfileAsync(" + profile + ")");
     }
 
     @Override
     public void setInputShape(String input, long[] shape) {
         try (Dims64 d = toDims(shape)) {
-            if (!context.setInputShape(input, d)) {
-                throw new TrtNativeException("setInputShape(" + input + ") failed: "
-                        + logger.drainErrors("no TensorRT error text"));
-            }
+            errors.check(() -> context.setInputShape(input, d), "setInputShape(" + input + ")");
         }
     }
 
@@ -247,10 +264,7 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     @Override
     public void setTensorAddress(String name, DeviceBuffer buffer) {
-        if (!context.setTensorAddress(name, ((Device) buffer).ptr())) {
-            throw new TrtNativeException("setTensorAddress(" + name + ") failed: "
-                    + logger.drainErrors("no TensorRT error text"));
-        }
+        errors.check(() -> context.setTensorAddress(name, ((Device) buffer).ptr()), "setTensorAddress(" + name + ")");
     }
 
     @Override
@@ -272,32 +286,28 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     @Override
     public void enqueue() {
-        if (!context.enqueueV3(stream)) {
-            throw new TrtNativeException("enqueueV3 failed: " + logger.drainErrors("no TensorRT error text"));
-        }
+        errors.check(() -> context.enqueueV3(stream), "enqueueV3");
     }
 
     @Override
     public void sync() {
+        // kernel failures surface here as a CUDA error; TensorRT's logger is not consulted, since
+        // with one logger per process a message seen now may belong to another plan
         Cuda.check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-        String late = logger.drainErrors(null);
-        if (late != null) {
-            throw new TrtNativeException("TensorRT reported errors while running: " + late);
-        }
     }
 
     @Override
     public Graph captureGraph() {
         Cuda.check(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
-        boolean enqueued = context.enqueueV3(stream);
+        TrtErrorLog.Captured<Boolean> enqueued = errors.capture(() -> context.enqueueV3(stream));
         CUgraph_st graph = new CUgraph_st();
         int end = cudaStreamEndCapture(stream, graph); // always end, so the stream leaves capture mode
-        if (!enqueued) {
+        if (!enqueued.value()) {
             if (!graph.isNull()) {
                 cudaGraphDestroy(graph);
             }
             throw new TrtNativeException("enqueueV3 during graph capture failed: "
-                    + logger.drainErrors("the engine may not be stream-capturable"));
+                    + enqueued.errorsOr("the engine may not be stream-capturable"));
         }
         Cuda.check(end, "cudaStreamEndCapture");
         CUgraphExec_st exec = new CUgraphExec_st();

@@ -1,53 +1,31 @@
 package dev.strobe.engine.tensorrt.javacpp;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import dev.strobe.engine.tensorrt.TrtErrorLog;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * TensorRT's logger, forwarded to SLF4J ("tensorrt" logger), keeping the last few error messages
- * so that a failed call (which TensorRT reports as false or null) can be turned into an exception
- * carrying TensorRT's own words.
+ * The native side of TensorRT's logger: TensorRT calls {@link #log} (on the thread whose call
+ * logs), and every message goes to the process-wide {@link TrtErrorLog}, which forwards it to
+ * SLF4J and attributes errors to the call that made them.
  *
- * <p>TensorRT may call {@link #log} from its own threads, hence the synchronisation.
+ * <p>Exactly one instance per process (TensorRT keeps one logger pointer, NVIDIA/TensorRT#1475):
+ * {@link JavaCppTensorRt} creates it and hands it to every runtime and builder.
  */
-public final class TrtLogger extends ILogger {
-    private static final Logger log = LoggerFactory.getLogger("tensorrt");
-    private static final int KEEP = 8;
+final class TrtLogger extends ILogger {
+    private final TrtErrorLog errors;
 
-    private final Deque<String> errors = new ArrayDeque<>();
+    TrtLogger(TrtErrorLog errors) {
+        this.errors = errors;
+    }
 
     @Override
     public void log(Severity severity, String msg) {
-        Severity s = severity.intern();
-        if (s == Severity.kINTERNAL_ERROR || s == Severity.kERROR) {
-            log.error("[TensorRT] {}", msg);
-            synchronized (errors) {
-                errors.addLast(msg);
-                while (errors.size() > KEEP) {
-                    errors.removeFirst();
-                }
-            }
-        } else if (s == Severity.kWARNING) {
-            log.warn("[TensorRT] {}", msg);
-        } else if (s == Severity.kINFO) {
-            log.info("[TensorRT] {}", msg);
-        } else {
-            log.debug("[TensorRT] {}", msg);
-        }
-    }
-
-    /** The errors logged since the last call, joined, or {@code fallback} when there were none. */
-    public String drainErrors(String fallback) {
-        synchronized (errors) {
-            if (errors.isEmpty()) {
-                return fallback;
-            }
-            String s = String.join(" | ", errors);
-            errors.clear();
-            return s;
-        }
+        errors.record(switch (severity.intern()) {
+            case kINTERNAL_ERROR -> TrtErrorLog.Severity.INTERNAL_ERROR;
+            case kERROR -> TrtErrorLog.Severity.ERROR;
+            case kWARNING -> TrtErrorLog.Severity.WARNING;
+            case kINFO -> TrtErrorLog.Severity.INFO;
+            default -> TrtErrorLog.Severity.VERBOSE;
+        }, msg);
     }
 }
