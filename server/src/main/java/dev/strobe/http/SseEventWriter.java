@@ -8,6 +8,7 @@ import dev.strobe.service.stream.StreamEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -20,8 +21,10 @@ import java.util.function.LongSupplier;
  * final image (the last one carries strobe's timings, so it waits for {@code done}), and on failure
  * a {@code {"type": "error", "error": {...}}} event, then the end. {@code queued} is a comment.
  *
- * <p>Flow control: one write in flight; ready again when the transport took it, which resumes the
- * stream; a client that reads slowly therefore loses old previews, never final images. When
+ * <p>Flow control: one write in flight at a time, later events queued behind it up to
+ * {@link #READY_THRESHOLD_BYTES}; above that the writer is not ready until the transport took
+ * enough, which resumes the stream. A client that reads slowly therefore loses old previews, never
+ * final images. When
  * nothing was written for the heartbeat interval a comment is sent, so idle proxies keep the
  * connection. A write that fails means the client went away: the stream is cancelled.
  *
@@ -30,6 +33,12 @@ import java.util.function.LongSupplier;
  */
 final class SseEventWriter implements EventWriter {
     private static final ByteBuffer HEARTBEAT = ByteBuffer.wrap(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+    /**
+     * Bytes that may wait unwritten before the writer says it is not ready (like gRPC's on-ready
+     * threshold): a client that keeps up gets every event, one that falls behind holds at most
+     * this much here, and newer previews replace older ones in the stream's outbox instead.
+     */
+    static final int READY_THRESHOLD_BYTES = 16 * 1024;
 
     private final ResponseChannel out;
     private final LongSupplier clock;
@@ -40,10 +49,12 @@ final class SseEventWriter implements EventWriter {
     private Runnable clientGone = () -> {};
 
     // Guarded by this.
+    /** Events accepted and not yet written, in order; the head is in flight when {@link #writing}. */
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    /** Bytes accepted and not yet confirmed written (queued and in flight). */
+    private long pendingBytes;
     private boolean writing;
-    /** An event that arrived while a heartbeat was in flight; sent when it completes. */
-    private ByteBuffer afterHeartbeat;
-    /** Runs when the write in flight completes: the end of the response. */
+    /** Runs once everything accepted is written: the end of the response. */
     private Runnable whenIdle;
     private boolean ended;
     private long lastWrite;
@@ -68,7 +79,7 @@ final class SseEventWriter implements EventWriter {
 
     @Override
     public synchronized boolean isReady() {
-        return !writing && !ended;
+        return !ended && pendingBytes < READY_THRESHOLD_BYTES;
     }
 
     @Override
@@ -121,12 +132,11 @@ final class SseEventWriter implements EventWriter {
     /** Sends a heartbeat comment if nothing was written for the interval (timer thread). */
     void heartbeat() {
         synchronized (this) {
-            if (writing || ended || clock.getAsLong() - lastWrite < heartbeatNanos) {
+            if (writing || !queue.isEmpty() || ended || clock.getAsLong() - lastWrite < heartbeatNanos) {
                 return;
             }
-            writing = true;
         }
-        transmit(HEARTBEAT.duplicate());
+        send(HEARTBEAT.duplicate());
     }
 
     /** When the next heartbeat check is due, in nanoseconds from now. */
@@ -138,22 +148,26 @@ final class SseEventWriter implements EventWriter {
         return ended;
     }
 
+    /** Queues {@code bytes}; writes it now when nothing is in flight (one write at a time). */
     private void send(ByteBuffer bytes) {
+        ByteBuffer now;
         synchronized (this) {
             if (ended) {
                 return;
             }
+            queue.addLast(bytes);
+            pendingBytes += bytes.remaining();
             if (writing) {
-                afterHeartbeat = bytes; // the stream saw us ready just before a heartbeat started
                 return;
             }
             writing = true;
+            now = queue.peekFirst();
         }
-        transmit(bytes);
+        transmit(now);
     }
 
     private void transmit(ByteBuffer bytes) {
-        out.write(bytes, false, this::written);
+        out.write(bytes.duplicate(), false, this::written);
     }
 
     private void written(Throwable failure) {
@@ -161,32 +175,38 @@ final class SseEventWriter implements EventWriter {
             synchronized (this) {
                 ended = true;
                 writing = false;
+                queue.clear();
+                pendingBytes = 0;
             }
             clientGone.run(); // the client went away
             return;
         }
         ByteBuffer next;
-        Runnable end;
+        Runnable end = null;
+        boolean room;
         synchronized (this) {
             lastWrite = clock.getAsLong();
-            next = afterHeartbeat;
-            afterHeartbeat = null;
-            end = next == null ? whenIdle : null;
+            ByteBuffer done = queue.pollFirst();
+            pendingBytes -= done.remaining();
+            next = queue.peekFirst();
             if (next == null) {
                 writing = false;
+                end = whenIdle;
                 whenIdle = null;
             }
+            room = !ended && pendingBytes < READY_THRESHOLD_BYTES;
         }
         if (next != null) {
             transmit(next);
         } else if (end != null) {
             end.run();
-        } else {
+        }
+        if (room) {
             resume.run();
         }
     }
 
-    /** Runs the last write once nothing is in flight. */
+    /** Runs the last write once everything accepted is written; accepts nothing after. */
     private void finish(Runnable last) {
         synchronized (this) {
             if (ended) {

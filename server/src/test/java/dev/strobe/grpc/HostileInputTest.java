@@ -218,21 +218,22 @@ class HostileInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @Order(1)
-    void eachBadOrExtremeRequestGetsTheRightCodeWithASentenceQuickly(Case c) {
-        long start = System.nanoTime();
+    void eachBadOrExtremeRequestGetsTheRightCodeWithASentenceWithoutUsingTheDevice(Case c) {
+        var before = server.service().batcher().stats();
         Result r = c.call().apply(channel);
-        double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(c.code(), r.status().getCode(), c.name() + ": " + r.status());
         if (c.code() == Status.Code.OK) {
             assertTrue(r.events().get(r.events().size() - 1).hasDone(), "done ends the stream");
             c.check().accept(r.events());
-            assertTrue(seconds < 15, c.name() + " took " + seconds + " s");
         } else {
             String sentence = r.status().getDescription();
             assertNotNull(sentence, "every error carries a sentence");
             assertTrue(sentence.contains(c.fragment()), c.name() + ": " + sentence);
             assertTrue(sentence.length() < 1000, "the sentence stays short: " + sentence.length());
-            assertTrue(seconds < 3, c.name() + " was refused only after " + seconds + " s");
+            var after = server.service().batcher().stats();
+            // Refused before admission: the batcher never saw it, so it cost no device time.
+            assertEquals(before.completed(), after.completed(), c.name() + " reached the batcher");
+            assertEquals(before.failed(), after.failed(), c.name() + " reached the batcher");
         }
     }
 

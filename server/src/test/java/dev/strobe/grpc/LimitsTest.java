@@ -87,9 +87,20 @@ class LimitsTest {
         long completed = server.service().batcher().stats().completed();
         ManualStream third = ManualStream.start(channel, request("third").build());
         third.readEverything();
-        Thread.sleep(1000);
-        assertEquals(completed, server.service().batcher().stats().completed(),
-                "the third stream was not admitted (it would have been generated within the second)");
+        // A request on another connection, sent after the third and served to its end: had the
+        // third reached the server, it would have been admitted first (same model and size, first
+        // come first served) and finished no later. It did not: it waits in the client.
+        ManagedChannel other = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+        try {
+            ManualStream fourth = ManualStream.start(other, request("fourth").build());
+            List<GenerateEvent> events4 = fourth.readAll(Duration.ofSeconds(30));
+            assertTrue(events4.get(events4.size() - 1).hasDone());
+        } finally {
+            other.shutdownNow();
+        }
+        assertEquals(completed + 1, server.service().batcher().stats().completed(),
+                "only the fourth was generated: the third was not admitted beside the two open streams");
+        assertEquals(2, server.streams().openStreams().count(), "open on the server: the first two only");
         assertEquals(null, third.next(Duration.ofMillis(1)), "the third stream waits in the client for a slot");
         first.cancel();
         List<GenerateEvent> events = third.readAll(Duration.ofSeconds(30));
