@@ -102,7 +102,8 @@ final class ProtoMapper {
                                 .setDenoiseMs(t.denoiseMs())
                                 .setDecodeMs(t.decodeMs())
                                 .setTotalMs(t.totalMs())
-                                .setFirstPreviewMs(t.firstPreviewMs())))
+                                .setFirstPreviewMs(t.firstPreviewMs())
+                                .setWaitMs(t.waitMs())))
                 .build();
     }
 

@@ -4,6 +4,7 @@ import dev.strobe.engine.EngineException;
 import dev.strobe.grpc.AuthTokens;
 import dev.strobe.grpc.EdgeSettings;
 import dev.strobe.scheduler.BatcherConfig;
+import dev.strobe.scheduler.DenoiseOrder;
 import dev.strobe.scheduler.StagePolicy;
 import dev.strobe.service.Limits;
 import java.nio.file.Path;
@@ -62,6 +63,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-wait", defaultValue = "0ms", converter = DurationConverter.class,
             description = "How long a UNet batch may wait to fill up. Default: ${DEFAULT-VALUE} (never wait).")
     Duration maxWait;
+
+    @Option(names = "--denoise-order", defaultValue = "first-step",
+            description = "Who fills a full UNet call: first-step (new images get up to half of it, so their first"
+                    + " preview comes at the next call) or oldest (oldest requests first). Default: ${DEFAULT-VALUE}.")
+    String denoiseOrder;
 
     @Option(names = "--encode-max-batch", defaultValue = "8", description = "Prompts per text-encoder call. Default: ${DEFAULT-VALUE}.")
     int encodeMaxBatch;
@@ -170,7 +176,8 @@ public final class ServeCommand implements Callable<Integer> {
         BatcherConfig batcher = new BatcherConfig(queueSize, maxActiveImages,
                 new StagePolicy(encodeMaxBatch, encodeMaxWait),
                 new StagePolicy(maxBatch, maxWait),
-                new StagePolicy(decodeMaxBatch, decodeMaxWait));
+                new StagePolicy(decodeMaxBatch, decodeMaxWait),
+                DenoiseOrder.parse(denoiseOrder));
         int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
         return new ServerSettings(models, generateModels, defaultModel, engine, allowFallback, batcher,
                 new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup,

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The outbox of one stream, driven step by step with a fake call and a direct executor. */
 class StreamSinkTest {
     private static final PreviewSpec PREVIEWS = new PreviewSpec(true, ImageFormat.JPEG, 0, 1);
-    private static final Timings TIMINGS = new Timings(1, 2, 3, 4, 10, 5);
+    private static final Timings TIMINGS = new Timings(1, 2, 3, 4, 10, 5, 0);
     private static final RequestInfo INFO = new RequestInfo("req-1", "tiny", 256, 256, 2, 3);
 
     private final FakeServerCall call = new FakeServerCall();
