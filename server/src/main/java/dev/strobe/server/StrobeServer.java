@@ -99,6 +99,7 @@ public final class StrobeServer implements AutoCloseable {
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
         Batcher batcher = null;
         MetricsEndpoint endpoint = null;
+        GrpcEdge started = null;
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
@@ -129,6 +130,7 @@ public final class StrobeServer implements AutoCloseable {
             }
             b.start();
             edge.start();
+            started = edge;
             StrobeServer server = new StrobeServer(s, models, b, output, service, edge, metrics, endpoint);
             if (s.warmup()) {
                 Warmup.run(service, catalog, codec, Duration.ofMinutes(5));
@@ -138,6 +140,9 @@ public final class StrobeServer implements AutoCloseable {
                     endpoint != null ? ", metrics on port " + endpoint.port() : "", catalog.defaultModel());
             return server;
         } catch (IOException | RuntimeException | InterruptedException e) {
+            if (started != null) {
+                started.close(); // e.g. SIGTERM during warm-up: the port was open already
+            }
             if (endpoint != null) {
                 endpoint.close();
             }

@@ -36,6 +36,10 @@ final class Warmup {
             throws IOException, InterruptedException {
         for (ServedModel m : catalog.all()) {
             int side = m.info().minSize();
+            if (Thread.interrupted()) {
+                throw new InterruptedException("warming up the models, before " + m.info().name());
+            }
+            log.info("warming up {} at {}x{}", m.info().name(), side, side);
             GenerateCommand c = new GenerateCommand("warm-up", m.info().name(), side, side, 0, 0L, 1,
                     GenerateCommand.PreviewChoice.JPEG, 0, 0, GenerateCommand.OutputChoice.PNG, "warmup");
             CompletableFuture<Timings> done = new CompletableFuture<>();
@@ -72,6 +76,8 @@ final class Warmup {
             } catch (ExecutionException e) {
                 throw new IOException("warm-up of " + m.info().name() + " failed: " + e.getCause().getMessage(),
                         e.getCause());
+            } catch (InterruptedException e) {
+                throw new InterruptedException("warming up " + m.info().name());
             } catch (TimeoutException e) {
                 throw new IOException("warm-up of " + m.info().name() + " did not finish within " + timeout);
             }
