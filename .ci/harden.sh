@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Hardening checks against a live server on the tiny models: a short measurement of the
-# saturation rate of the soak's mix, then a soak at 75% of it (default 3 minutes, SOAK_DURATION
-# to change) that fails when a gauge grows, a job is still held at the end, or time to first
-# preview drifts. Needs only Java and Maven (the build is the one .ci/run made).
+# Hardening checks: a short fuzzing budget for each Jazzer target (30 s each, the targets' own
+# maxDuration; a finding fails the run and is written beside the seed corpus), then, against a
+# live server on the tiny models, a short measurement of the saturation rate of the soak's mix and
+# a soak at 75% of it (default 3 minutes, SOAK_DURATION to change) that fails when a gauge grows,
+# a job is still held at the end, or time to first preview drifts. Needs only Java, Maven and
+# python3 (the build is the one .ci/run made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 started=$(date +%s)
 echo "== harden"
 mkdir -p target && touch target/.strobe-build-stamp
+
+echo "-- fuzzing (30 s per target)"
+for target in "trt-engines:ManifestFuzzTest" "server:RequestMappingFuzzTest" \
+    "server:TokenizerFuzzTest#anyTextTokenizesToAValidRow"; do
+  module="${target%%:*}"
+  JAZZER_FUZZ=1 mvn -B -q -pl "$module" -am -Dtest="${target#*:}" -Dsurefire.failIfNoSpecifiedTests=false \
+    test
+done
 
 port=55101
 metrics=55102

@@ -38,13 +38,14 @@ public final class JsonFiles {
                 throw new IOException(file + " is empty");
             }
             return value;
-        } catch (JsonParseException e) {
+        } catch (JsonParseException | NumberFormatException e) {
+            // Gson lets a malformed number escape as NumberFormatException (found by ManifestFuzzTest).
             throw new IOException(file + " is not a valid " + what + ": " + firstLine(e), e);
         }
     }
 
     /** Gson's message without its cause's class name and the troubleshooting link on the next line. */
-    private static String firstLine(JsonParseException e) {
+    private static String firstLine(RuntimeException e) {
         Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
