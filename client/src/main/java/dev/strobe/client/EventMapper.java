@@ -57,7 +57,8 @@ final class EventMapper {
                     t.getDenoiseMs(),
                     t.getDecodeMs(),
                     t.getTotalMs(),
-                    t.getFirstPreviewMs()),
+                    t.getFirstPreviewMs(),
+                    t.getWaitMs()),
                 d.getRequestId());
           }
           case EVENT_NOT_SET -> null;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         "throughput and errors. 'run' is the default subcommand."})
 public final class LoadtestMain implements Runnable {
 
-  private static final Set<String> SUBCOMMANDS = Set.of("run", "sweep", "help", "-h", "--help", "-V", "--version");
+  private static final Set<String> SUBCOMMANDS = Set.of("run", "sweep", "soak", "help", "-h", "--help", "-V", "--version");
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -33,6 +33,7 @@ public final class LoadtestMain implements Runnable {
     CommandLine cl = new CommandLine(new LoadtestMain());
     cl.addSubcommand("run", new RunCommand(out, err, environment));
     cl.addSubcommand("sweep", new SweepCommand(out, err, environment));
+    cl.addSubcommand("soak", new dev.strobe.loadtest.soak.SoakCommand(out));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setCaseInsensitiveEnumValuesAllowed(true);

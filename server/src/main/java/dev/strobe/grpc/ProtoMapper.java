@@ -97,6 +97,7 @@ final class ProtoMapper {
                 .setDecodeMs(t.decodeMs())
                 .setTotalMs(t.totalMs())
                 .setFirstPreviewMs(t.firstPreviewMs())
+                .setWaitMs(t.waitMs())
                 .build();
     }
 

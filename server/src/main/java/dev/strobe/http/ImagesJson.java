@@ -92,6 +92,7 @@ final class ImagesJson {
             JsonObject timings = new JsonObject();
             timings.addProperty("queue_ms", t.queueMs());
             timings.addProperty("encode_ms", t.encodeMs());
+            timings.addProperty("wait_ms", t.waitMs());
             timings.addProperty("denoise_ms", t.denoiseMs());
             timings.addProperty("decode_ms", t.decodeMs());
             timings.addProperty("first_preview_ms", t.firstPreviewMs());

@@ -11,11 +11,29 @@ package dev.strobe.scheduler;
  * @param encode text-encoder batching (prompts per call)
  * @param denoise UNet batching (images per call)
  * @param decode VAE batching (images per call)
+ * @param denoiseOrder which ready images fill a UNet call when more are ready than it holds
  */
 public record BatcherConfig(
-        int queueSize, int maxActiveImages, StagePolicy encode, StagePolicy denoise, StagePolicy decode) {
+        int queueSize,
+        int maxActiveImages,
+        StagePolicy encode,
+        StagePolicy denoise,
+        StagePolicy decode,
+        DenoiseOrder denoiseOrder) {
+
+    /** The order new servers use unless told otherwise. */
+    public static final DenoiseOrder DEFAULT_ORDER = DenoiseOrder.FIRST_STEP;
+
+    /** A configuration with the default denoise order. */
+    public BatcherConfig(
+            int queueSize, int maxActiveImages, StagePolicy encode, StagePolicy denoise, StagePolicy decode) {
+        this(queueSize, maxActiveImages, encode, denoise, decode, DEFAULT_ORDER);
+    }
 
     public BatcherConfig {
+        if (denoiseOrder == null) {
+            throw new IllegalArgumentException("denoiseOrder must be set");
+        }
         if (queueSize < 0) {
             throw new IllegalArgumentException("queueSize must be >= 0");
         }
@@ -29,14 +47,18 @@ public record BatcherConfig(
     }
 
     public BatcherConfig withDenoise(StagePolicy p) {
-        return new BatcherConfig(queueSize, maxActiveImages, encode, p, decode);
+        return new BatcherConfig(queueSize, maxActiveImages, encode, p, decode, denoiseOrder);
     }
 
     public BatcherConfig withQueueSize(int q) {
-        return new BatcherConfig(q, maxActiveImages, encode, denoise, decode);
+        return new BatcherConfig(q, maxActiveImages, encode, denoise, decode, denoiseOrder);
     }
 
     public BatcherConfig withMaxActiveImages(int m) {
-        return new BatcherConfig(queueSize, m, encode, denoise, decode);
+        return new BatcherConfig(queueSize, m, encode, denoise, decode, denoiseOrder);
+    }
+
+    public BatcherConfig withDenoiseOrder(DenoiseOrder o) {
+        return new BatcherConfig(queueSize, maxActiveImages, encode, denoise, decode, o);
     }
 }

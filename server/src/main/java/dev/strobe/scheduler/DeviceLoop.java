@@ -211,6 +211,9 @@ final class DeviceLoop {
             return false;
         }
         String model = batch.get(0).model();
+        // Read before the call: with a scalar timestep the group changes as the batch steps.
+        List<ImageJob> passedOver = selector.groupOf(active, batch.get(0));
+        passedOver.removeAll(batch);
         List<DenoiseItem> items = new ArrayList<>(batch.size());
         for (ImageJob j : batch) {
             if (j.generation.denoiseStart == 0) {
@@ -226,6 +229,9 @@ final class DeviceLoop {
         }
         long end = clock.getAsLong();
         metrics.batch(Stage.DENOISE, model, batch.size(), end - now);
+        for (ImageJob j : passedOver) {
+            j.readySince = end; // their group just had its turn
+        }
         for (ImageJob j : batch) {
             LatentState s = j.state;
             Generation g = j.generation;
@@ -251,9 +257,6 @@ final class DeviceLoop {
         List<LatentState> states = new ArrayList<>(batch.size());
         for (ImageJob j : batch) {
             decodeQueue.remove(j);
-            if (j.generation.decodeStart == 0) {
-                j.generation.decodeStart = now;
-            }
             states.add(j.state);
         }
         List<DecodedImage> decoded;

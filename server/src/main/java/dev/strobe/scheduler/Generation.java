@@ -29,7 +29,6 @@ public final class Generation {
     volatile long encodeEnd;
     volatile long denoiseStart;
     volatile long denoiseEnd;
-    volatile long decodeStart;
     volatile long firstPreview;
 
     public Generation(GenerationSpec spec, GenerationSink sink) {
@@ -92,15 +91,26 @@ public final class Generation {
         return false;
     }
 
+    /**
+     * The stages as consecutive intervals between the request's milestones, so that they add up
+     * to the total exactly: a milestone that a clock quirk put before the previous one counts as
+     * the previous one (that stage is 0).
+     */
     Timings timings(long now) {
         long arrival = spec.arrivalNanos();
+        long encoding = Math.max(arrival, encodeStart);
+        long encoded = Math.max(encoding, encodeEnd);
+        long firstStep = Math.max(encoded, denoiseStart);
+        long lastStep = Math.max(firstStep, denoiseEnd);
+        long end = Math.max(lastStep, now);
         return new Timings(
-                ms(encodeStart - arrival),
-                ms(encodeEnd - encodeStart),
-                ms(denoiseEnd - denoiseStart),
-                ms(now - decodeStart),
-                ms(now - arrival),
-                firstPreview == 0 ? 0 : ms(firstPreview - arrival));
+                ms(encoding - arrival),
+                ms(encoded - encoding),
+                ms(lastStep - firstStep),
+                ms(end - lastStep),
+                ms(end - arrival),
+                firstPreview == 0 ? 0 : ms(firstPreview - arrival),
+                ms(firstStep - encoded));
     }
 
     private static double ms(long nanos) {

@@ -11,7 +11,10 @@ final class ImageJob {
     final Generation generation;
     final int index;
     final LatentState state;
-    /** Since when the job waits for its next UNet call (fairness: earliest first). */
+    /**
+     * Since when the job waits for a UNet call of its group: the end of its text encoding, of its
+     * last step, or of the last call of its group that passed it over (fairness: earliest first).
+     */
     long readySince;
     DecodedImage decoded;
 

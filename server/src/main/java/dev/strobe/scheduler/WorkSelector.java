@@ -18,10 +18,14 @@ import java.util.function.Function;
  *   <li>Encode: requests in arrival order; a batch holds requests of the oldest request's model,
  *       while their images fit into the active set (first come, first served, no overtaking).
  *   <li>Denoise: images are grouped by (model, latent shape) and, for a scalar-timestep UNet, by
- *       timestep. Within a group the oldest requests fill the batch (first come, first
- *       finished). Among groups, the one whose batch has waited longest for its next step goes
- *       first; a group's batch waits at most one call per other group that was ready before it,
- *       so no shape starves however the load mixes (two busy shapes alternate).
+ *       timestep. Within a group the {@link DenoiseOrder} picks who fills the batch: the oldest
+ *       requests, or (the default) up to half of the batch for images that have not taken a step
+ *       yet and the rest for the oldest running ones (the bound is in {@link DenoiseOrder}). Among
+ *       groups, the one that has waited longest for a call goes first: since its last call, or
+ *       since its oldest image became ready if it had none (an image passed over in a call of its
+ *       group waits from then on, see {@link #groupOf}). A group waits at most one call per other
+ *       group that was ready before it, so no shape starves however the load mixes (two busy
+ *       shapes alternate).
  *   <li>Decode: finished images in order of finishing, grouped by (model, image size).
  * </ul>
  * A batch smaller than its limit runs at once unless the stage has a max wait and the oldest
@@ -98,7 +102,7 @@ final class WorkSelector {
         for (List<ImageJob> group : groups.values()) {
             group.sort(OLDEST_FIRST);
             int limit = denoiseLimit(group.get(0).model());
-            List<ImageJob> batch = group.size() > limit ? group.subList(0, limit) : group;
+            List<ImageJob> batch = group.size() <= limit ? group : fill(group, limit);
             long since = Long.MAX_VALUE;
             for (ImageJob j : batch) {
                 since = Math.min(since, j.readySince);
@@ -113,6 +117,47 @@ final class WorkSelector {
             return List.of();
         }
         return new ArrayList<>(best);
+    }
+
+    /**
+     * The images of a group (sorted oldest first, larger than the limit) that fill one call,
+     * oldest first.
+     */
+    private List<ImageJob> fill(List<ImageJob> group, int limit) {
+        int firstStepSlots = config.denoiseOrder() == DenoiseOrder.FIRST_STEP ? limit / 2 : 0;
+        if (firstStepSlots == 0) {
+            return group.subList(0, limit);
+        }
+        List<ImageJob> fresh = new ArrayList<>();
+        List<ImageJob> running = new ArrayList<>();
+        for (ImageJob j : group) {
+            (j.state.stepsDone() == 0 ? fresh : running).add(j);
+        }
+        int freshTaken = Math.min(firstStepSlots, fresh.size());
+        int runningTaken = Math.min(running.size(), limit - freshTaken);
+        // Slots the running images cannot use go to further new images.
+        freshTaken = Math.min(fresh.size(), limit - runningTaken);
+        List<ImageJob> batch = new ArrayList<>(limit);
+        batch.addAll(fresh.subList(0, freshTaken));
+        batch.addAll(running.subList(0, runningTaken));
+        batch.sort(OLDEST_FIRST);
+        return batch;
+    }
+
+    /**
+     * The images of {@code active} that may share a UNet call with {@code member} (its group,
+     * {@code member} included). The device loop restarts their wait after each call of the group,
+     * so a group that had a call waits behind the groups that did not.
+     */
+    List<ImageJob> groupOf(List<ImageJob> active, ImageJob member) {
+        GroupKey key = groupKey(member);
+        List<ImageJob> out = new ArrayList<>();
+        for (ImageJob j : active) {
+            if (groupKey(j).equals(key)) {
+                out.add(j);
+            }
+        }
+        return out;
     }
 
     /** Finished images for the next VAE call, or an empty list. */

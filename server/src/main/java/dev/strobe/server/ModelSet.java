@@ -37,11 +37,18 @@ final class ModelSet implements AutoCloseable {
         this.models = models;
     }
 
-    static ModelSet load(ServerSettings s, Engines engines) throws IOException {
+    /**
+     * @throws InterruptedException when the thread was interrupted (SIGTERM during start-up);
+     *     its message says what was interrupted, and the models loaded so far are closed
+     */
+    static ModelSet load(ServerSettings s, Engines engines) throws IOException, InterruptedException {
         ModelRepository repo = new ModelRepository(s.modelsDir());
         if (s.generateTinyModels() && (!Files.isDirectory(s.modelsDir()) || scanQuietly(repo).isEmpty())) {
             log.info("no models in {}: generating the embedded tiny models (seed {})", s.modelsDir(), TINY_SEED);
             TinyModelSet.writeAll(s.modelsDir(), TINY_SEED);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("generating the embedded tiny models in " + s.modelsDir());
+            }
         }
         List<ModelRepository.Entry> entries = repo.scan();
         if (entries.isEmpty()) {
@@ -51,9 +58,17 @@ final class ModelSet implements AutoCloseable {
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             for (ModelRepository.Entry e : entries) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("loading the models: " + loaded.size() + " of " + entries.size()
+                            + " loaded, " + e.manifest().name + " next");
+                }
+                log.info("loading model {} ({} of {})", e.manifest().name, loaded.size() + 1, entries.size());
                 loaded.add(loadOne(e, loader, engines, s));
             }
-        } catch (IOException | RuntimeException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("loading the models: all " + entries.size() + " loaded");
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
             loaded.forEach(m -> m.pipeline().close());
             throw e;
         }

@@ -5,13 +5,13 @@ import dev.strobe.service.auth.AuthTokens;
 import dev.strobe.grpc.EdgeSettings;
 import dev.strobe.http.HttpSettings;
 import dev.strobe.scheduler.BatcherConfig;
+import dev.strobe.scheduler.DenoiseOrder;
 import dev.strobe.scheduler.StagePolicy;
 import dev.strobe.service.Limits;
 import dev.strobe.service.stream.StreamLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code strobe serve}: starts the server (gRPC, and HTTP unless --http-port -1 or --no-http) and
  * runs until SIGTERM/SIGINT, then drains (health NOT_SERVING, new calls UNAVAILABLE, streams in
- * flight finish within --drain-timeout) and exits 0.
+ * flight finish within --drain-timeout) and exits 0. A signal during start-up stops it and exits
+ * 0; a second signal stops at once with 128 + its number ({@link ShutdownControl}).
  * Every option also reads STROBE_&lt;OPTION&gt; from the environment and a --config file.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve SDXL-Lightning image generation over gRPC.")
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /** How long start-up may take to stop after SIGTERM before the process stops anyway. */
+    private static final Duration STARTUP_STOP_GRACE = Duration.ofSeconds(10);
 
     @Option(names = "--config", description = "Properties file with option defaults (key = option name without dashes).")
     Path config;
@@ -89,6 +92,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-wait", defaultValue = "0ms", converter = DurationConverter.class,
             description = "How long a UNet batch may wait to fill up. Default: ${DEFAULT-VALUE} (never wait).")
     Duration maxWait;
+
+    @Option(names = "--denoise-order", defaultValue = "first-step",
+            description = "Who fills a full UNet call: first-step (new images get up to half of it, so their first"
+                    + " preview comes at the next call) or oldest (oldest requests first). Default: ${DEFAULT-VALUE}.")
+    String denoiseOrder;
 
     @Option(names = "--encode-max-batch", defaultValue = "8", description = "Prompts per text-encoder call. Default: ${DEFAULT-VALUE}.")
     int encodeMaxBatch;
@@ -201,7 +209,8 @@ public final class ServeCommand implements Callable<Integer> {
         BatcherConfig batcher = new BatcherConfig(queueSize, maxActiveImages,
                 new StagePolicy(encodeMaxBatch, encodeMaxWait),
                 new StagePolicy(maxBatch, maxWait),
-                new StagePolicy(decodeMaxBatch, decodeMaxWait));
+                new StagePolicy(decodeMaxBatch, decodeMaxWait),
+                DenoiseOrder.parse(denoiseOrder));
         int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
         HttpSettings httpSettings = http && httpPort >= 0
                 ? new HttpSettings(host, httpPort, tlsCert, tlsKey, tlsClientCa, tokens, authHealth, maxMessageBytes,
@@ -227,17 +236,36 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("strobe: " + e.getMessage());
             return 2;
         }
+        // Signals are handled from before start-up on: a SIGTERM while the models load stops cleanly.
+        ShutdownControl control = new ShutdownControl(Thread.currentThread(), STARTUP_STOP_GRACE,
+                status -> Runtime.getRuntime().halt(status));
+        control.install();
         StrobeServer server;
         try {
             server = StrobeServer.start(s, null);
-        } catch (EngineException e) {
-            System.err.println("strobe: " + e.getMessage());
-            log.debug("start-up failed", e);
-            return e.kind() == EngineException.Kind.MISSING_LIBRARY ? 3 : 1;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException | InterruptedException e) {
+            Signals.Received stop = control.stopSignal();
+            if (stop != null) {
+                log.info("{} during start-up: interrupted {}; exiting with status 0", stop.name(), interrupted(e));
+                return 0;
+            }
+            if (e instanceof InterruptedException) {
+                throw e;
+            }
+            if (e instanceof EngineException ee) {
+                System.err.println("strobe: " + e.getMessage());
+                log.debug("start-up failed", e);
+                return ee.kind() == EngineException.Kind.MISSING_LIBRARY ? 3 : 1;
+            }
             System.err.println("strobe: cannot start: " + e.getMessage());
             log.debug("start-up failed", e);
             return 1;
+        }
+        if (!control.startupFinished(server)) {
+            log.info("{} during start-up: it arrived as the start-up finished; closing without serving, exiting with"
+                    + " status 0", control.stopSignal().name());
+            server.close();
+            return 0;
         }
         if (server.httpPort() >= 0) {
             System.out.println("strobe http listening on port " + server.httpPort());
@@ -245,18 +273,18 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("strobe listening on port " + server.port()
                 + (server.metricsPort() >= 0 ? " (metrics on port " + server.metricsPort() + ")" : ""));
         System.out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            try {
-                server.drainAndStop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        };
-        Signals.onTerminate(stop);
-        stopped.await();
+        control.awaitStopped();
         return 0;
+    }
+
+    /** What a start-up stopped by a signal was doing, from the exception it ended with. */
+    private static String interrupted(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return "the start-up (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + ")";
     }
 }

@@ -38,6 +38,10 @@ final class Warmup {
             throws IOException, InterruptedException {
         for (ServedModel m : catalog.all()) {
             for (int side : sides(m.info())) {
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("warming up the models, before " + m.info().name());
+                }
+                log.info("warming up {} at {}x{}", m.info().name(), side, side);
                 warm(service, codec, m, side, timeout);
             }
         }

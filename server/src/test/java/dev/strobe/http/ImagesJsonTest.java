@@ -26,7 +26,7 @@ class ImagesJsonTest {
         StreamEvent.Queued q = new StreamEvent.Queued(0, "", 6, false, "tiny-lightning-4step", 1024, 1024, 4, 1);
         JsonObject written = ImagesJson.response(
                 List.of(new StreamEvent.FinalImage(0, 42, new EncodedImage(ImageFormat.PNG, 1024, 1024, new byte[] {1}))),
-                q, new StreamEvent.Done(new Timings(0.4, 12.1, 240.5, 130.2, 383.9, 0), ""), 1764700000L);
+                q, new StreamEvent.Done(new Timings(0.4, 12.1, 240.5, 130.2, 383.9, 0, 0.7), ""), 1764700000L);
         assertEquals(shape(written), shape(documented));
         assertEquals(written.get("size"), documented.get("size"));
         assertEquals(written.getAsJsonObject("strobe").get("model"), documented.getAsJsonObject("strobe").get("model"));

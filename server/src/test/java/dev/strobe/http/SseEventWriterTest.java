@@ -47,7 +47,7 @@ class SseEventWriterTest {
     }
 
     private static StreamEvent.Done done() {
-        return new StreamEvent.Done(new Timings(1, 2, 3, 4, 10, 5), "req-1");
+        return new StreamEvent.Done(new Timings(1, 2, 3, 4, 10, 5, 0), "req-1");
     }
 
     private List<JsonObject> events() {

@@ -92,7 +92,7 @@ class BatcherTest {
 
     @Test
     void oldestRequestsFillTheBatchWithinAShape() {
-        start(2);
+        start(BatcherConfig.defaults().withDenoiseOrder(DenoiseOrder.OLDEST), new StageLimits(8, 2, 2, true));
         submit(1, SQUARE);
         submit(2, SQUARE);
         submit(3, SQUARE);

@@ -103,7 +103,7 @@ class EngineOverrideTest {
     }
 
     @Test
-    void engineTensorrtWithoutAPlanRefusesAndSaysWhatToBuild() throws IOException {
+    void engineTensorrtWithoutAPlanRefusesAndSaysWhatToBuild() throws Exception {
         model(m -> m.components.get(ModelManifest.UNET).option("intra_op_threads", "2"));
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
         EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("tensorrt", false), engines));
@@ -117,7 +117,7 @@ class EngineOverrideTest {
     }
 
     @Test
-    void engineTensorrtLoadsThePlanBesideTheOnnxWithoutOnnxRuntimeOptions() throws IOException {
+    void engineTensorrtLoadsThePlanBesideTheOnnxWithoutOnnxRuntimeOptions() throws Exception {
         Path m = model(x -> x.components.get(ModelManifest.UNET).option("intra_op_threads", "2").option("max_batch", "4"));
         Files.write(m.resolve("unet/engine.plan"), new byte[] {1});
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
@@ -129,7 +129,7 @@ class EngineOverrideTest {
     }
 
     @Test
-    void fallbackGivesOnnxRuntimeTheOnnxFilesOfEveryTensorRtComponent() throws IOException {
+    void fallbackGivesOnnxRuntimeTheOnnxFilesOfEveryTensorRtComponent() throws Exception {
         Path m = model(x -> {
             for (String c : List.of(ModelManifest.UNET, ModelManifest.VAE_DECODER)) {
                 x.components.get(c).file = c + "/engine.plan";
@@ -150,7 +150,7 @@ class EngineOverrideTest {
     }
 
     @Test
-    void fallbackWithoutAnOnnxFileRefusesNamingIt() throws IOException {
+    void fallbackWithoutAnOnnxFileRefusesNamingIt() throws Exception {
         Path m = model(x -> {
             x.components.get(ModelManifest.UNET).file = "unet/engine.plan";
             x.components.get(ModelManifest.UNET).engine = "tensorrt";
@@ -165,7 +165,7 @@ class EngineOverrideTest {
     }
 
     @Test
-    void aManifestThatGivesTensorRtAnOnnxFileIsRefusedBeforeLoading() throws IOException {
+    void aManifestThatGivesTensorRtAnOnnxFileIsRefusedBeforeLoading() throws Exception {
         model(x -> x.components.get(ModelManifest.UNET).engine = "tensorrt");
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
         EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", false), engines));

@@ -102,6 +102,7 @@ class ObservabilityTest {
         List<GenerateEvent> events = generate(request("metrics-1").build());
         assertTrue(events.get(events.size() - 1).hasDone());
         awaitLogged("metrics-1");
+        System.gc(); // the server runs in this JVM: make sure a collection happened before the scrape
         String after = scrape();
         assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", MODEL, "code", "OK", "frontend", "grpc")));
         // One UNet call per step, one text-encoder call, one VAE call, one PNG encoding.
@@ -122,6 +123,31 @@ class ObservabilityTest {
         assertEquals(0, value(after, "strobe_active_images", Map.of()));
         assertEquals(0, value(after, "strobe_open_streams", Map.of()));
         assertTrue(value(after, "strobe_device_seconds_per_megapixel_step", Map.of()) > 0);
+        for (String stage : List.of("queue", "encode", "wait", "denoise", "decode")) {
+            assertEquals(1, delta(before, after, "strobe_request_stage_seconds_count",
+                    Map.of("stage", stage, "model", MODEL)), stage);
+        }
+        assertTrue(value(after, "strobe_jvm_heap_after_gc_bytes", Map.of()) > 0, "the JVM collected at least once");
+        assertTrue(value(after, "strobe_jvm_live_threads", Map.of()) >= 4);
+        assertTrue(value(after, "strobe_process_resident_bytes", Map.of()) > 0);
+    }
+
+    @Test
+    void theStagesOfARequestAddUpToItsTotalInDoneTheLogAndTheMetrics() throws Exception {
+        String before = scrape();
+        List<GenerateEvent> events = generate(request("stages-1").setNumImages(3).build());
+        dev.strobe.api.v1.Timings t = events.get(events.size() - 1).getDone().getTimings();
+        double stages = t.getQueueMs() + t.getEncodeMs() + t.getWaitMs() + t.getDenoiseMs() + t.getDecodeMs();
+        assertEquals(t.getTotalMs(), stages, 1.0, t.toString());
+        awaitLogged("stages-1");
+        Timings logged = only("stages-1").timings();
+        assertEquals(logged.totalMs(), logged.stagesMs(), 1.0, logged.toString());
+        String after = scrape();
+        double metricStages = 0;
+        for (String stage : List.of("queue", "encode", "wait", "denoise", "decode")) {
+            metricStages += delta(before, after, "strobe_request_stage_seconds_sum", Map.of("stage", stage, "model", MODEL));
+        }
+        assertEquals(delta(before, after, "strobe_request_seconds_sum", Map.of("model", MODEL)), metricStages, 1e-3);
     }
 
     @Test

@@ -67,7 +67,7 @@ class ServedRangeTest {
         }
     }
 
-    private ModelSet load() throws IOException {
+    private ModelSet load() throws Exception {
         Path src = TinyModels.dir().resolve("tiny-lightning-1step");
         Path dst = repo.resolve("m");
         try (Stream<Path> files = Files.walk(src)) {
@@ -106,7 +106,7 @@ class ServedRangeTest {
     }
 
     @Test
-    void theServedRangeIsTheProfilesAndLargerRequestsAreInvalidArgument() throws IOException {
+    void theServedRangeIsTheProfilesAndLargerRequestsAreInvalidArgument() throws Exception {
         ServerSettings s = ServerSettings.forModels(repo, 0);
         try (ModelSet set = load()) {
             ModelInfo info = set.catalog(s).all().iterator().next().info();

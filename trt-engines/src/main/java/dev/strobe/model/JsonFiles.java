@@ -26,15 +26,30 @@ public final class JsonFiles {
      * @throws IOException when the file is unreadable, empty or not valid JSON for the type
      */
     public static <T> T read(Path file, Class<T> type, String what) throws IOException {
+        String text;
         try {
-            T value = GSON.fromJson(Files.readString(file), type);
+            text = Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + " is not a valid " + what + ": it is not UTF-8 text", e);
+        }
+        try {
+            T value = GSON.fromJson(text, type);
             if (value == null) {
                 throw new IOException(file + " is empty");
             }
             return value;
-        } catch (JsonParseException e) {
-            throw new IOException(file + " is not a valid " + what + ": " + e.getMessage(), e);
+        } catch (JsonParseException | NumberFormatException e) {
+            // Gson lets a malformed number escape as NumberFormatException (found by ManifestFuzzTest).
+            throw new IOException(file + " is not a valid " + what + ": " + firstLine(e), e);
         }
+    }
+
+    /** Gson's message without its cause's class name and the troubleshooting link on the next line. */
+    private static String firstLine(RuntimeException e) {
+        Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl >= 0 ? m.substring(0, nl) : m).strip();
     }
 
     public static void write(Path file, Object value) throws IOException {

@@ -138,6 +138,9 @@ public final class ModelManifest {
                 || r.defaultHeight < r.min || r.defaultHeight > r.max || r.defaultHeight % r.multiple != 0) {
             p.add("resolution must have multiple >= 8, min <= default <= max, all multiples of multiple");
         }
+        // A file may say "components": null; that is a missing section, not a crash.
+        Map<String, ComponentSpec> components = this.components == null ? Map.of() : this.components;
+        Map<String, TokenizerSpec> tokenizers = this.tokenizers == null ? Map.of() : this.tokenizers;
         for (String c : List.of(TEXT_ENCODER, TEXT_ENCODER_2, UNET, VAE_DECODER)) {
             ComponentSpec s = components.get(c);
             if (s == null || s.file == null) {

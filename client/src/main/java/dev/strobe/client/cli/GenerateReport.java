@@ -36,9 +36,10 @@ record GenerateReport(
     }
     Timings t = done.timings();
     out.println(String.format(Locale.ROOT,
-        "server timings: queue %.1f ms, encode %.1f ms, denoise %.1f ms, decode %.1f ms, "
+        "server timings: queue %.1f ms, encode %.1f ms, wait %.1f ms, denoise %.1f ms, decode %.1f ms, "
             + "first preview %.1f ms, total %.1f ms (client saw %d ms)",
-        t.queueMs(), t.encodeMs(), t.denoiseMs(), t.decodeMs(), t.firstPreviewMs(), t.totalMs(), elapsedMs));
+        t.queueMs(), t.encodeMs(), t.waitMs(), t.denoiseMs(), t.decodeMs(), t.firstPreviewMs(), t.totalMs(),
+        elapsedMs));
   }
 
   String toJson() {
@@ -57,6 +58,7 @@ record GenerateReport(
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("queue_ms", t.queueMs());
     timings.put("encode_ms", t.encodeMs());
+    timings.put("wait_ms", t.waitMs());
     timings.put("denoise_ms", t.denoiseMs());
     timings.put("decode_ms", t.decodeMs());
     timings.put("first_preview_ms", t.firstPreviewMs());

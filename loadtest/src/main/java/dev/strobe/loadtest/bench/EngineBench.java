@@ -31,15 +31,29 @@ final class EngineBench {
         this.clock = clock;
     }
 
-    /** Images per second at batch size b, over at least {@code images} images after one warm-up round. */
-    double imagesPerSecond(int b, ImageSize size, int images, List<String> prompts) {
+    /** A measurement: images per second of wall-clock time and per CPU-second of this process. */
+    record Pace(double imagesPerSecond, double imagesPerCpuSecond) {}
+
+    /**
+     * Images per second at batch size b, over at least {@code images} images and at least
+     * {@code minSeconds}, after one unmeasured batch.
+     */
+    double imagesPerSecond(int b, ImageSize size, int images, double minSeconds, List<String> prompts) {
+        return pace(b, size, images, minSeconds, prompts).imagesPerSecond();
+    }
+
+    /** As {@link #imagesPerSecond}, with the CPU time this process used. */
+    Pace pace(int b, ImageSize size, int images, double minSeconds, List<String> prompts) {
         round(b, size, prompts, 0);
         int done = 0;
+        CpuShare cpu = CpuShare.start();
         long start = clock.getAsLong();
-        for (int r = 1; done < images; r++) {
+        long minNanos = (long) (minSeconds * 1e9);
+        for (int r = 1; done < images || clock.getAsLong() - start < minNanos; r++) {
             done += round(b, size, prompts, r);
         }
-        return done / ((clock.getAsLong() - start) / 1e9);
+        double seconds = (clock.getAsLong() - start) / 1e9;
+        return new Pace(done / seconds, done / cpu.selfSecondsSinceStart());
     }
 
     /** One batch of b images from prompt to PNG; returns b. */

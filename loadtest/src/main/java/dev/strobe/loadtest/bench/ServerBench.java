@@ -17,13 +17,20 @@ import java.util.Random;
 
 /**
  * The whole server over gRPC on loopback: a real strobe server (Netty, port 0) in this process and
- * N concurrent closed-loop streams with previews on, measured by the load driver.
+ * N concurrent closed-loop streams with previews on, measured by the load driver. Main thread.
  */
 final class ServerBench {
     private final ServerSettings base;
     private final RequestMix mix;
     private final RunWindow window;
-    private Map<String, Double> lastMeanBatches = Map.of();
+
+    /**
+     * What one run measured.
+     *
+     * @param othersCpu share of the machine's CPU other processes used
+     * @param cpuSeconds CPU seconds this process used (server and load driver)
+     */
+    record Run(RunSummary summary, Map<String, Double> meanBatches, double othersCpu, double cpuSeconds) {}
 
     ServerBench(ServerSettings base, RequestMix mix, RunWindow window) {
         this.base = base;
@@ -31,15 +38,11 @@ final class ServerBench {
         this.window = window;
     }
 
-    /** Mean items per call by stage in the last run (from the server's metrics). */
-    Map<String, Double> lastMeanBatches() {
-        return lastMeanBatches;
-    }
-
-    /** One run with the UNet batch capped at {@code maxBatch}. */
-    RunSummary run(int maxBatch, int concurrency) throws Exception {
-        ServerSettings s = base.withBatcher(base.batcher().withDenoise(
-                new StagePolicy(maxBatch, base.batcher().denoise().maxWait())));
+    /** One run of a fresh server with configuration {@code c}. */
+    Run run(ServerConfig c, int concurrency) throws Exception {
+        ServerSettings s = base.withBatcher(base.batcher()
+                .withDenoise(new StagePolicy(c.maxBatch(), base.batcher().denoise().maxWait()))
+                .withDenoiseOrder(c.order()));
         try (StrobeServer server = StrobeServer.start(s, null);
                 StrobeClient client = StrobeClient.builder()
                         .target("localhost:" + server.port())
@@ -47,9 +50,11 @@ final class ServerBench {
                         .build()) {
             LoadDriver driver = new LoadDriver(
                     new ClientRequestSender(client, Duration.ofMinutes(5)), mix, new SystemTicker());
+            CpuShare cpu = CpuShare.start();
             RunSummary summary = driver.runClosedLoop(concurrency, window, new Random(7));
-            lastMeanBatches = MeanBatches.of(server.metrics().registry());
-            return summary;
+            double others = cpu.othersSinceStart();
+            double self = cpu.selfSecondsSinceStart();
+            return new Run(summary, MeanBatches.of(server.metrics().registry()), others, self);
         }
     }
 }

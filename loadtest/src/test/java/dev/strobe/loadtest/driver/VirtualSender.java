@@ -119,7 +119,7 @@ final class VirtualSender implements RequestSender {
         listener.onEvent(new GenerationEvent.Image(i, i, 64, 64, ImageFormat.IMAGE_FORMAT_PNG, ByteString.EMPTY));
       }
       end.run();
-      listener.onEvent(new GenerationEvent.Done(new Timings(2.0, 1, 1, 1, service / 1e6, 1), request.getRequestId()));
+      listener.onEvent(new GenerationEvent.Done(new Timings(2.0, 1, 1, 1, service / 1e6, 1, 0), request.getRequestId()));
     });
   }
 

@@ -18,10 +18,12 @@ import java.util.function.Supplier;
 
 /**
  * strobe's Prometheus metrics: requests by model and status, queue depth, active images, open
- * streams, batch sizes and latencies per stage, queue wait, time to first preview, total latency
- * and the deadline estimate's device time per megapixel-step. Fed by the batcher (as
- * {@link SchedulerMetrics}) and by the stream core of every frontend (as {@link RequestLog}, with a
- * {@code frontend} label: grpc or http); gauges are read at scrape time. Thread-safe.
+ * streams, batch sizes and latencies per stage, queue wait, time to first preview, total latency,
+ * each request's time per stage (the stages add up to the total), the deadline estimate's device
+ * time per megapixel-step, and what the process holds (heap after GC, live threads, resident
+ * set). Fed by the batcher (as {@link SchedulerMetrics}) and by the stream core of every frontend
+ * (as {@link RequestLog}, with a {@code frontend} label: grpc or http); gauges are read at scrape
+ * time. Thread-safe.
  *
  * <p>The model label only takes the names of served models, "-" for a request that named none,
  * and "unknown" for any other name, so clients cannot grow the label set.
@@ -40,6 +42,7 @@ public final class PrometheusMetrics implements SchedulerMetrics {
     private final Counter nonFinite;
     private final Histogram firstPreview;
     private final Histogram total;
+    private final Histogram requestStage;
 
     private final Set<String> models;
 
@@ -78,6 +81,20 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         total = Histogram.builder().name("strobe_request_seconds")
                 .help("Time from arrival to the last image, for successful requests")
                 .labelNames("model", "frontend").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        requestStage = Histogram.builder().name("strobe_request_stage_seconds")
+                .help("Time a successful request spent in each stage: queue, encode, wait (for its first UNet"
+                        + " step), denoise, decode; per request the stages add up to strobe_request_seconds")
+                .labelNames("stage", "model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+        JvmGauges jvm = new JvmGauges();
+        GaugeWithCallback.builder().name("strobe_jvm_heap_after_gc_bytes")
+                .help("Heap in use right after the most recent garbage collection (NaN before the first)")
+                .callback(cb -> cb.call(jvm.heapAfterGcBytes())).register(registry);
+        GaugeWithCallback.builder().name("strobe_jvm_live_threads")
+                .help("Live threads of the server's JVM")
+                .callback(cb -> cb.call(jvm.liveThreads())).register(registry);
+        GaugeWithCallback.builder().name("strobe_process_resident_bytes")
+                .help("Resident set size of the server process (NaN where /proc is missing)")
+                .callback(cb -> cb.call(jvm.residentBytes())).register(registry);
         GaugeWithCallback.builder().name("strobe_queue_depth")
                 .help("Requests admitted and waiting for text encoding")
                 .callback(cb -> cb.call(stats.get().queued())).register(registry);
@@ -136,6 +153,11 @@ public final class PrometheusMetrics implements SchedulerMetrics {
         requests.labelValues(model, code, frontend).inc();
         if (timings != null) {
             total.labelValues(model, frontend).observe(timings.totalMs() / 1e3);
+            requestStage.labelValues("queue", model).observe(timings.queueMs() / 1e3);
+            requestStage.labelValues("encode", model).observe(timings.encodeMs() / 1e3);
+            requestStage.labelValues("wait", model).observe(timings.waitMs() / 1e3);
+            requestStage.labelValues("denoise", model).observe(timings.denoiseMs() / 1e3);
+            requestStage.labelValues("decode", model).observe(timings.decodeMs() / 1e3);
             if (timings.firstPreviewMs() > 0) {
                 firstPreview.labelValues(model, frontend).observe(timings.firstPreviewMs() / 1e3);
             }

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * per request of any frontend, on whichever thread ended the stream.
  *
  * <p>Line: {@code frontend=grpc|http request_id="..." model="..." size=WxH images=N prompt_tokens=N
- * code=CODE}, {@code user="..."} when the client sent one, then
- * for OK {@code queue_ms encode_ms denoise_ms decode_ms first_preview_ms total_ms}, then for errors
+ * code=CODE}, {@code user="..."} when the client sent one, then for OK {@code queue_ms encode_ms
+ * wait_ms denoise_ms decode_ms first_preview_ms total_ms} (the stages add up to total_ms), then for
+ * errors
  * {@code message="..."}. Strings are quoted, control characters escaped, long ones cut at 200.
  */
 public final class RequestLogger implements RequestLog {
@@ -55,8 +56,10 @@ public final class RequestLogger implements RequestLog {
         }
         if (t != null) {
             b.append(String.format(Locale.ROOT,
-                    " queue_ms=%.1f encode_ms=%.1f denoise_ms=%.1f decode_ms=%.1f first_preview_ms=%.1f total_ms=%.1f",
-                    t.queueMs(), t.encodeMs(), t.denoiseMs(), t.decodeMs(), t.firstPreviewMs(), t.totalMs()));
+                    " queue_ms=%.1f encode_ms=%.1f wait_ms=%.1f denoise_ms=%.1f decode_ms=%.1f first_preview_ms=%.1f"
+                            + " total_ms=%.1f",
+                    t.queueMs(), t.encodeMs(), t.waitMs(), t.denoiseMs(), t.decodeMs(), t.firstPreviewMs(),
+                    t.totalMs()));
         }
         if (message != null && !message.isEmpty()) {
             b.append(" message=").append(quote(message));

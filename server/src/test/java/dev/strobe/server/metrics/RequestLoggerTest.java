@@ -20,9 +20,10 @@ class RequestLoggerTest {
     @Test
     void aSuccessfulRequestIsOneLineWithItsIdAndStageTimings() {
         logger.finished(new RequestInfo("grpc", "fox-1", "tiny-lightning-4step", 256, 256, 1, 6, ""), "OK",
-                new Timings(0.25, 15.9, 55.8, 30.4, 105.04, 26.2), "");
-        assertEquals(List.of("frontend=grpc request_id=\"fox-1\" model=\"tiny-lightning-4step\" size=256x256 images=1 prompt_tokens=6"
-                + " code=OK queue_ms=0.3 encode_ms=15.9 denoise_ms=55.8 decode_ms=30.4 first_preview_ms=26.2"
+                new Timings(0.25, 15.9, 55.8, 30.4, 105.04, 26.2, 2.69), "");
+        assertEquals(List.of("frontend=grpc request_id=\"fox-1\" model=\"tiny-lightning-4step\" size=256x256 images=1"
+                + " prompt_tokens=6 code=OK queue_ms=0.3 encode_ms=15.9 wait_ms=2.7 denoise_ms=55.8 decode_ms=30.4"
+                + " first_preview_ms=26.2"
                 + " total_ms=105.0"), lines);
         assertEquals(List.of("fox-1 OK"), forwarded, "the outcome goes on to the metrics");
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * direct executor, a fake clock and a manual timer. Every frontend inherits these semantics.
  */
 class GenerationStreamTest {
-    private static final Timings TIMINGS = new Timings(1, 2, 3, 4, 10, 5);
+    private static final Timings TIMINGS = new Timings(1, 2, 3, 4, 10, 5, 0);
 
     private StreamFixture fx = new StreamFixture();
     private final FakeWriter writer = new FakeWriter();
