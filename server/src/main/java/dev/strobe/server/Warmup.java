@@ -109,6 +109,8 @@ final class Warmup {
         } catch (ExecutionException e) {
             throw new IOException("warm-up of " + m.info().name() + " at " + side + "x" + side + " failed: "
                     + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            throw new InterruptedException("warming up " + m.info().name());
         } catch (TimeoutException e) {
             throw new IOException("warm-up of " + m.info().name() + " at " + side + "x" + side
                     + " did not finish within " + timeout);

@@ -122,14 +122,18 @@ class HttpImagesContractTest {
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         assertFalse(r.body().contains("\nevent:") || r.body().startsWith("event:"), "no event: lines");
         List<JsonObject> events = HttpCalls.events(r.body());
-        assertEquals(List.of(ImagesJson.PARTIAL, ImagesJson.PARTIAL, ImagesJson.COMPLETED),
-                events.stream().map(e -> e.get("type").getAsString()).toList());
-        assertEquals(List.of(1, 3), events.subList(0, 2).stream().map(e -> e.get("step").getAsInt()).toList(),
-                "2 partial images of 4 steps: steps 1 and 3, spread before the last");
-        assertEquals(List.of(0, 1), events.subList(0, 2).stream().map(e -> e.get("partial_image_index").getAsInt())
-                .toList());
-        assertEquals(32, image(events.get(0).get("b64_json").getAsString()).getWidth(), "a latent-size preview");
-        JsonObject done = events.get(2);
+        List<JsonObject> partials = events.subList(0, events.size() - 1);
+        assertTrue(partials.stream().allMatch(e -> e.get("type").getAsString().equals(ImagesJson.PARTIAL)), r.body());
+        assertEquals(ImagesJson.COMPLETED, events.get(events.size() - 1).get("type").getAsString());
+        List<Integer> steps = partials.stream().map(e -> e.get("step").getAsInt()).toList();
+        // 2 partial images of 4 steps: steps 1 and 3, spread before the last. Previews are lossy (a
+        // busy server may replace step 1 by step 3 before it is sent); the newest is always sent.
+        assertTrue(List.of(List.of(1, 3), List.of(3)).contains(steps), "partial images at steps " + steps);
+        for (int i = 0; i < partials.size(); i++) {
+            assertEquals(i, partials.get(i).get("partial_image_index").getAsInt(), "counted from 0 without gaps");
+        }
+        assertEquals(32, image(partials.get(0).get("b64_json").getAsString()).getWidth(), "a latent-size preview");
+        JsonObject done = events.get(events.size() - 1);
         assertEquals(256, image(done.get("b64_json").getAsString()).getWidth());
         assertEquals("9", done.get("seed").getAsString());
         assertTrue(done.getAsJsonObject("strobe").getAsJsonObject("timings").get("first_preview_ms").getAsDouble() > 0);
@@ -147,7 +151,10 @@ class HttpImagesContractTest {
                     .filter(e -> e.get("type").getAsString().equals(ImagesJson.PARTIAL)
                             && e.get("image_index").getAsInt() == i)
                     .map(e -> e.get("step").getAsInt()).toList();
-            assertEquals(List.of(1, 2, 3, 4), steps, "image " + image);
+            // Every step, lossy only when the server is too busy to send a frame before the next.
+            assertEquals(4, steps.get(steps.size() - 1), "the newest preview always arrives, image " + image);
+            assertEquals(steps.stream().distinct().sorted().toList(), steps, "in order, image " + image);
+            assertTrue(steps.size() >= 1 && steps.stream().allMatch(s -> s >= 1 && s <= 4), steps.toString());
         }
         assertEquals(2, events.stream().filter(e -> e.get("type").getAsString().equals(ImagesJson.COMPLETED)).count());
     }

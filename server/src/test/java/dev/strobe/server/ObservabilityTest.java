@@ -147,7 +147,7 @@ class ObservabilityTest {
         for (String stage : List.of("queue", "encode", "wait", "denoise", "decode")) {
             metricStages += delta(before, after, "strobe_request_stage_seconds_sum", Map.of("stage", stage, "model", MODEL));
         }
-        assertEquals(delta(before, after, "strobe_request_seconds_sum", Map.of("model", MODEL)), metricStages, 1e-3);
+        assertEquals(delta(before, after, "strobe_request_seconds_sum", Map.of("model", MODEL, "frontend", "grpc")), metricStages, 1e-3);
     }
 
     @Test

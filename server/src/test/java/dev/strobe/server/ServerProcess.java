@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.strobe.server.Main", "serve", "--port", "0", "--host", "127.0.0.1",
+                "dev.strobe.server.Main", "serve", "--port", "0", "--http-port", "0", "--host", "127.0.0.1",
                 "--models", TinyModels.dir().toString()));
         cmd.addAll(List.of(extra));
         return new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
