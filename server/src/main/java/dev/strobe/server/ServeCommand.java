@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code strobe serve}: starts the server and runs until SIGTERM/SIGINT, then drains (health
- * NOT_SERVING, new calls UNAVAILABLE, streams in flight finish within --drain-timeout) and exits 0.
+ * NOT_SERVING and no new connections, admitting for --drain-delay, then new calls UNAVAILABLE,
+ * streams in flight finish within --drain-timeout) and exits 0.
  * Every option also reads STROBE_&lt;OPTION&gt; from the environment and a --config file.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -128,6 +129,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class, description = "Time streams in flight get on shutdown. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
+    @Option(names = "--drain-delay", defaultValue = "0s", converter = DurationConverter.class,
+            description = "After SIGTERM, keep admitting requests on open connections this long while health says NOT_SERVING. Default: ${DEFAULT-VALUE}.")
+    Duration drainDelay;
+
     @Option(names = "--deadline-estimate-factor", defaultValue = "1.0",
             description = "Refuse a request at once with DEADLINE_EXCEEDED when factor x the estimated time to finish exceeds its deadline (0 = never). Default: ${DEFAULT-VALUE}.")
     double deadlineEstimateFactor;
@@ -153,6 +158,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout must not be negative");
+        }
+        if (drainDelay.isNegative()) {
+            throw new IllegalArgumentException("--drain-delay must not be negative");
         }
         if (authTokensFile != null) {
             tokens = AuthTokens.fromFile(authTokensFile);
@@ -210,7 +218,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {
-                server.drainAndStop();
+                server.drainAndStop(drainDelay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -6,6 +6,7 @@ import dev.strobe.engine.onnx.OnnxRuntimeProvider;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
+import dev.strobe.grpc.ListeningSockets;
 import dev.strobe.grpc.RequestLog;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.PipelineImageCodec;
@@ -36,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * The wiring of the whole process lives here (constructor injection everywhere below it).
  *
  * <p>Start-up order: load models, start the batcher, start the edge with health NOT_SERVING, warm
- * every model with one small generation, then SERVING. Shutdown order: health NOT_SERVING, stop
- * admitting, let streams in flight finish (up to the drain timeout), stop the edge, stop the
- * batcher, close the engines.
+ * every model with one small generation, then SERVING. Shutdown order: health NOT_SERVING and the
+ * listening socket closed, an optional delay that still admits, stop admitting, let streams in
+ * flight finish (up to the drain timeout), stop the edge, stop the batcher, close the engines.
  */
 public final class StrobeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StrobeServer.class);
@@ -99,6 +100,7 @@ public final class StrobeServer implements AutoCloseable {
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
         Batcher batcher = null;
         MetricsEndpoint endpoint = null;
+        ListeningSockets sockets = builder != null ? null : new ListeningSockets();
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
@@ -121,8 +123,8 @@ public final class StrobeServer implements AutoCloseable {
                 metricsLog.finished(r, code, t, message);
                 observer.finished(r, code, t, message);
             });
-            ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge());
-            GrpcEdge edge = new GrpcEdge(sb, s.edge(), service, codec, output, requestLog);
+            ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge(), sockets);
+            GrpcEdge edge = new GrpcEdge(sb, s.edge(), service, codec, output, requestLog, sockets);
             edgeRef.set(edge);
             if (s.metricsPort() >= 0) {
                 endpoint = MetricsEndpoint.start(metrics, s.metricsHost(), s.metricsPort());
@@ -143,6 +145,9 @@ public final class StrobeServer implements AutoCloseable {
             }
             if (batcher != null) {
                 batcher.close();
+            }
+            if (sockets != null) {
+                sockets.close();
             }
             output.shutdownNow();
             models.close();
@@ -166,20 +171,34 @@ public final class StrobeServer implements AutoCloseable {
         return metrics;
     }
 
+    /** {@link #drainAndStop(Duration)} without a delay: admission stops as soon as the drain starts. */
+    public boolean drainAndStop() throws InterruptedException {
+        return drainAndStop(Duration.ZERO);
+    }
+
     /**
-     * Graceful shutdown, in this order: every health name NOT_SERVING for good; new Generate calls
-     * refused with UNAVAILABLE; the batcher finishes what it admitted and every open stream sends
-     * its last event, within the drain timeout; the gRPC server stops taking calls and finishes
-     * the ones left (at most 5 s, health watchers included); then everything is closed and calls
-     * still open are cut.
+     * Graceful shutdown, in this order: every health name NOT_SERVING for good and the listening
+     * socket closed (new connections are refused, so proxies try another replica); for
+     * {@code delay}, requests arriving on open connections are still admitted (clients that watch
+     * health move away meanwhile, none is refused); then new Generate calls are refused with
+     * UNAVAILABLE; the batcher finishes what it admitted and every open stream sends its last event,
+     * within the drain timeout (counted after the delay); the gRPC server stops taking calls and
+     * finishes the ones left (at most 5 s, health watchers included); then everything is closed and
+     * calls still open are cut.
      *
+     * @param delay how long to keep admitting after health turned NOT_SERVING (--drain-delay)
      * @return true when every stream in flight finished within the drain timeout
      */
-    public boolean drainAndStop() throws InterruptedException {
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        log.info("draining: health NOT_SERVING, refusing new requests, waiting up to {} for {} streams in flight",
-                settings.drainTimeout(), edge.streams().count());
+    public boolean drainAndStop(Duration delay) throws InterruptedException {
+        log.info("draining: health NOT_SERVING, listening socket closed{}", delay.isZero() ? ""
+                : ", still admitting for " + delay);
         edge.drainStarted();
+        if (!delay.isZero()) {
+            Thread.sleep(delay.toMillis());
+        }
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        log.info("refusing new requests, waiting up to {} for {} streams in flight",
+                settings.drainTimeout(), edge.streams().count());
         boolean drained = batcher.drain(settings.drainTimeout())
                 && edge.streams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         edge.shutdown();
