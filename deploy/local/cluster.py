@@ -66,7 +66,8 @@ class Replica:
     def __init__(self, index, base, workdir, extra):
         self.index, self.port, self.metrics_port = index, base + 1 + index, base + 101 + index
         self.log = os.path.join(workdir, "replica-%d.log" % index)
-        self.extra, self.proc = list(extra), None
+        self.extra, self.proc, self.starts = list(extra), None, 0
+        open(self.log, "w").close()  # wait_serving counts this run's start lines
 
     def start(self):
         args = [os.path.join(ROOT, "strobe"), "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -130,7 +131,7 @@ class Cluster:
             subprocess.run([os.path.join(ROOT, "strobe"), "make-models", "--out", models], check=True,
                            stdout=subprocess.DEVNULL)
         for r in self.replicas:
-            r.starts = 1
+            r.starts += 1
             r.start()
         for r in self.replicas:
             r.wait_serving()
