@@ -24,7 +24,7 @@ port=55101
 metrics=55102
 models="$root/target/ci-models"
 log="$root/target/harden-serve.log"
-STROBE_JAVA_OPTS="-Xmx4g" ./strobe serve --port "$port" --host 127.0.0.1 --metrics-port "$metrics" \
+STROBE_JAVA_OPTS="-Xmx4g" ./strobe serve --port "$port" --host 127.0.0.1 --http-port -1 --metrics-port "$metrics" \
   --metrics-host 127.0.0.1 --models "$models" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT

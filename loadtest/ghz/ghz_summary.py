@@ -45,15 +45,21 @@ def _ms(nanos):
 
 def _latency_percentiles(report):
     """p50/p90/p99 in ns of successful calls: from per-call details when present (exact), else from
-    ghz's own latencyDistribution (which also covers successful calls only)."""
-    ok = sorted(d["latency"] for d in (report.get("details") or [])
-                if not d.get("error") and d.get("status", "OK") == "OK")
-    if ok:
+    ghz's own latencyDistribution, which covers successful calls only unless ghz ran with
+    --count-errors (then it mixes the failures' latencies in, so it is not used)."""
+    none = {50: None, 90: None, 99: None}, None, None
+    details = report.get("details")
+    if details is not None:
+        ok = sorted(d["latency"] for d in details if not d.get("error") and d.get("status", "OK") == "OK")
+        if not ok:
+            return none
         return {q: _nearest_rank(ok, q / 100.0) for q in (50, 90, 99)}, ok[-1], sum(ok) / len(ok)
+    if (report.get("options") or {}).get("count-errors"):
+        return none
     dist = {e.get("percentage"): e.get("latency") for e in (report.get("latencyDistribution") or [])
             if e and e.get("percentage")}
     if not dist:
-        return {50: None, 90: None, 99: None}, None, None
+        return none
     slowest = report.get("slowest") or None
     return {q: dist.get(q) for q in (50, 90, 99)}, slowest, None
 

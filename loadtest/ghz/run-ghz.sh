@@ -2,11 +2,13 @@
 # Runs ghz against a strobe server with loadtest/ghz/ghz.json and prints the load driver's summary.
 #
 #   loadtest/ghz/run-ghz.sh [--target HOST:PORT] [--protoset FILE] [--data FILE] [--concurrency N]
-#                           [--duration 30s | --total N] [--rps R] [--out DIR] [--max-errors RATIO]
-#                           [-- EXTRA GHZ FLAGS]
+#                           [--duration 30s | --total N] [--rps R] [--timeout 120s] [--out DIR]
+#                           [--max-errors RATIO] [-- EXTRA GHZ FLAGS]
 #
 # By default ghz finds the service through the server's reflection; --protoset uses the descriptor set
-# built by Maven instead (proto/target/protoset/strobe.protoset). Writes DIR/ghz-config.json (the config
+# built by Maven instead (proto/target/protoset/strobe.protoset). --timeout is ghz's per-call timeout,
+# which covers a whole stream (ghz's own default of 20 s would cut long generations; ghz.json sets 120 s).
+# Failed calls are counted (--count-errors) and messages up to 64 MiB accepted. Writes DIR/ghz-config.json (the config
 # actually used), DIR/ghz-report.json (ghz -O json) and DIR/summary.json, and prints the summary with
 # the driver's JSON object as the last line. ghz exits 0 even when calls fail, so this script reads the
 # status-code distribution and exits 1 when the error ratio exceeds --max-errors (default 0.01) or no
@@ -22,6 +24,7 @@ concurrency=""
 duration=""
 total=""
 rps=""
+timeout=""
 out="ghz-out"
 max_errors="0.01"
 extra=()
@@ -38,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --duration) need "$@"; duration="$2"; shift 2 ;;
     --total) need "$@"; total="$2"; shift 2 ;;
     --rps) need "$@"; rps="$2"; shift 2 ;;
+    --timeout) need "$@"; timeout="$2"; shift 2 ;;
     --out) need "$@"; out="$2"; shift 2 ;;
     --max-errors) need "$@"; max_errors="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -60,9 +64,10 @@ done
 if ! command -v ghz >/dev/null 2>&1; then
   # Builtins only up to here, so this message works on any PATH.
   printf '%s\n' "run-ghz.sh: ghz is not on the PATH, so nothing was run." \
-    "  ghz is not packaged in Debian 12 or on npm; install a release binary of ghz (the bojand/ghz project)" \
-    "  or build it with Go, put it on the PATH and run this script again. Our own driver measures more" \
-    "  (time to first preview, open-loop latency): ./strobe loadtest --target HOST:PORT" >&2
+    "  Install it with Go 1.23 or newer (the version CI uses):" \
+    "    go install github.com/bojand/ghz/cmd/ghz@v0.121.0   # then put \$(go env GOPATH)/bin on the PATH" \
+    "  Our own driver measures more (time to first preview, open-loop latency):" \
+    "    ./strobe loadtest --target HOST:PORT" >&2
   exit 127
 fi
 
@@ -71,9 +76,9 @@ config="$out/ghz-config.json"
 report="$out/ghz-report.json"
 # Compose the effective config in one file, so that no precedence rule between --config and flags matters.
 "$python_bin" - "$here/ghz.json" "$config" "$target" "$protoset" "$data_file" "$concurrency" "$duration" \
-    "$total" "$rps" "$report" <<'PY'
+    "$total" "$rps" "$timeout" "$report" <<'PY'
 import json, os, sys
-src, dst, target, protoset, data_file, concurrency, duration, total, rps, report = sys.argv[1:]
+src, dst, target, protoset, data_file, concurrency, duration, total, rps, timeout, report = sys.argv[1:]
 with open(src) as f:
     cfg = json.load(f)
 cfg["host"] = target
@@ -92,6 +97,8 @@ if total:
     cfg.pop("duration", None)
 if rps:
     cfg["rps"] = int(float(rps))
+if timeout:
+    cfg["timeout"] = timeout
 cfg["format"] = "json"
 cfg["output"] = os.path.abspath(report)
 with open(dst, "w") as f:

@@ -4,6 +4,7 @@ import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.api.v1.ListModelsResponse;
+import dev.strobe.client.balancing.ChannelTarget;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
@@ -36,8 +37,13 @@ import java.util.function.DoubleSupplier;
  * }
  * }</pre>
  *
- * <p>Thread-safe: one client (one HTTP/2 connection) serves any number of concurrent calls from any
- * threads. Create it once and {@link #close()} it at the end.
+ * <p>Several replicas: give the target as {@code host:port,host:port,...} or {@code dns:///name:port}
+ * and calls are spread with gRPC's {@code round_robin} over the replicas whose health service says
+ * SERVING ({@link ChannelTarget}); a retry is a new pick, so a request that a full replica refused
+ * usually lands on another one.
+ *
+ * <p>Thread-safe: one client (one HTTP/2 connection per replica) serves any number of concurrent calls
+ * from any threads. Create it once and {@link #close()} it at the end.
  */
 public final class StrobeClient implements AutoCloseable {
 
@@ -216,7 +222,11 @@ public final class StrobeClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** The server address, {@code host:port} (any gRPC target URI works, e.g. {@code dns:///host:port}). */
+    /**
+     * The server address, {@code host:port} (any gRPC target URI works); several replicas as
+     * {@code host:port,host:port,...} or {@code dns:///name:port}, balanced with {@code round_robin}
+     * and health checks (see {@link ChannelTarget}).
+     */
     public Builder target(String target) {
       this.target = target;
       return this;
@@ -283,9 +293,7 @@ public final class StrobeClient implements AutoCloseable {
         }
         return new StrobeClient(this, channel, null);
       }
-      if (target == null || target.isBlank()) {
-        throw new ClientConfigurationException("the server target is missing; give it as host:port");
-      }
+      ChannelTarget resolved = ChannelTarget.parse(target);
       if (token != null) {
         Tokens.requireValid(token);
       }
@@ -293,13 +301,18 @@ public final class StrobeClient implements AutoCloseable {
           tls == null ? InsecureChannelCredentials.create() : tls.toCredentials();
       ManagedChannelBuilder<?> channelBuilder;
       try {
-        channelBuilder = Grpc.newChannelBuilder(target.strip(), credentials);
+        channelBuilder = resolved.registry() == null
+            ? Grpc.newChannelBuilder(resolved.target(), credentials)
+            : Grpc.newChannelBuilder(resolved.target(), credentials, resolved.registry());
       } catch (ManagedChannelRegistry.ProviderNotFoundException e) {
         // Netty parses the PEM files here; a file that is no certificate or key ends up in this message.
         throw new ClientConfigurationException(
             "cannot connect to '" + target + "' with these settings: " + e.getMessage(), e);
       }
       channelBuilder.maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+      if (resolved.balanced()) {
+        channelBuilder.defaultServiceConfig(resolved.serviceConfig());
+      }
       if (tls != null && tls.authorityOverride() != null) {
         channelBuilder.overrideAuthority(tls.authorityOverride());
       }

@@ -35,6 +35,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--concurrency", paramLabel = "N", description = "Closed loop: number of concurrent streams.")
   Integer concurrency;
 
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "0",
+      description = {"Retries of a request refused before its first event (UNAVAILABLE, RESOURCE_EXHAUSTED), as the"
+          + " Java client's retry policy makes them; with several replicas a retry is a new pick, usually another"
+          + " replica. Default ${DEFAULT-VALUE}: every refusal counts as an error."})
+  int retries;
+
   @Mixin LoadOptions load;
 
   @Mixin ConnectionOptions connection;
@@ -60,7 +66,11 @@ final class RunCommand implements Callable<Integer> {
     StrobeClient.Builder builder;
     LoadDriver driver;
     try {
-      builder = connection.toBuilder(environment).retryPolicy(RetryPolicy.noRetries());
+      if (retries < 0) {
+        throw new ClientConfigurationException("--retries must be 0 or more, got " + retries);
+      }
+      builder = connection.toBuilder(environment)
+          .retryPolicy(retries == 0 ? RetryPolicy.noRetries() : RetryPolicy.withAttempts(retries + 1));
       load.mix(); // validate before connecting
       load.window();
     } catch (ClientConfigurationException | LoadConfigurationException e) {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Health names: "" (the whole server), "strobe.v1.ImageGenerator", and
  * "strobe.v1.ImageGenerator/&lt;model&gt;" per model. All are NOT_SERVING until the models are
- * loaded and warmed, and again (for good) once draining starts.
+ * loaded and warmed, and again (for good) once draining starts. With the Netty server of
+ * {@link #netty}, draining also closes the listening socket (see {@link ListeningSockets}).
  *
  * <p>Threads: built and started on the main thread; {@link #setServing} and {@link #drainStarted}
  * may be called from any thread.
@@ -38,10 +39,23 @@ public final class GrpcEdge implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<String> models;
+    /** The sockets of a {@link #netty} builder; null for builders strobe does not own (in-process). */
+    private final ListeningSockets sockets;
 
     /** @param streams the transport-free stream core every frontend shares */
     public GrpcEdge(ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams) {
+        this(builder, settings, streams, null);
+    }
+
+    /**
+     * @param streams the transport-free stream core every frontend shares
+     * @param sockets the listening sockets {@code builder} was made with by {@link #netty}, closed when
+     *     draining starts and released in {@link #close}; null when strobe does not own them
+     */
+    public GrpcEdge(ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams,
+            ListeningSockets sockets) {
         this.models = streams.service().catalog().names();
+        this.sockets = sockets;
         BindableService endpoint = new ImageGeneratorEndpoint(streams);
         builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
         List<ServerServiceDefinition> services = List.of(
@@ -62,6 +76,15 @@ public final class GrpcEdge implements AutoCloseable {
 
     /** A Netty server builder with the settings' port, TLS, stream limit and keepalive policy. */
     public static ServerBuilder<?> netty(EdgeSettings s) throws IOException {
+        return nettyBuilder(s);
+    }
+
+    /** Like {@link #netty(EdgeSettings)}, on event loops and listening sockets owned by {@code sockets}. */
+    public static ServerBuilder<?> netty(EdgeSettings s, ListeningSockets sockets) throws IOException {
+        return sockets.applyTo(nettyBuilder(s));
+    }
+
+    private static NettyServerBuilder nettyBuilder(EdgeSettings s) throws IOException {
         ServerCredentials creds = InsecureServerCredentials.create();
         if (s.tlsCert() != null) {
             TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
@@ -103,8 +126,16 @@ public final class GrpcEdge implements AutoCloseable {
         }
     }
 
-    /** Draining: every health name NOT_SERVING for good (load balancers move on); calls go on. */
+    /**
+     * Draining: every health name NOT_SERVING for good and, when strobe owns the listening socket,
+     * that socket closed, so new connections are refused (balancers and proxies move on); calls and
+     * connections already open go on.
+     */
     public void drainStarted() {
+        // The socket first: whoever sees NOT_SERVING can rely on new connections being refused.
+        if (sockets != null) {
+            sockets.closeListeners();
+        }
         setServing(false);
         health.enterTerminalState();
     }
@@ -125,6 +156,10 @@ public final class GrpcEdge implements AutoCloseable {
             server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (sockets != null) {
+                sockets.close();
+            }
         }
     }
 }

@@ -19,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code strobe serve}: starts the server (gRPC, and HTTP unless --http-port -1 or --no-http) and
- * runs until SIGTERM/SIGINT, then drains (health NOT_SERVING, new calls UNAVAILABLE, streams in
- * flight finish within --drain-timeout) and exits 0. A signal during start-up stops it and exits
- * 0; a second signal stops at once with 128 + its number ({@link ShutdownControl}).
+ * runs until SIGTERM/SIGINT, then drains (health NOT_SERVING and no new gRPC connections,
+ * admitting for --drain-delay, then new calls UNAVAILABLE, streams in flight finish within
+ * --drain-timeout) and exits 0. A signal during start-up stops it and exits 0; a second signal
+ * stops at once with 128 + its number ({@link ShutdownControl}).
  * Every option also reads STROBE_&lt;OPTION&gt; from the environment and a --config file.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
@@ -163,6 +164,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "30s", converter = DurationConverter.class, description = "Time streams in flight get on shutdown. Default: ${DEFAULT-VALUE}.")
     Duration drainTimeout;
 
+    @Option(names = "--drain-delay", defaultValue = "0s", converter = DurationConverter.class,
+            description = "After SIGTERM, keep admitting requests on open connections this long while health says NOT_SERVING. Default: ${DEFAULT-VALUE}.")
+    Duration drainDelay;
+
     @Option(names = "--deadline-estimate-factor", defaultValue = "1.0",
             description = "Refuse a request at once with DEADLINE_EXCEEDED when factor x the estimated time to finish exceeds its deadline (0 = never). Default: ${DEFAULT-VALUE}.")
     double deadlineEstimateFactor;
@@ -192,6 +197,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("--drain-timeout must not be negative");
+        }
+        if (drainDelay.isNegative()) {
+            throw new IllegalArgumentException("--drain-delay must not be negative");
         }
         if (authTokensFile != null) {
             tokens = AuthTokens.fromFile(authTokensFile);
@@ -238,7 +246,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Signals are handled from before start-up on: a SIGTERM while the models load stops cleanly.
         ShutdownControl control = new ShutdownControl(Thread.currentThread(), STARTUP_STOP_GRACE,
-                status -> Runtime.getRuntime().halt(status));
+                status -> Runtime.getRuntime().halt(status), drainDelay);
         control.install();
         StrobeServer server;
         try {

@@ -7,6 +7,7 @@ import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
 import dev.strobe.http.HttpEdge;
+import dev.strobe.grpc.ListeningSockets;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.PipelineImageCodec;
 import dev.strobe.scheduler.Batcher;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start-up order: load models, start the batcher, start the frontends with health and
  * readiness off, warm every model with one small generation, then SERVING. Shutdown order: health
- * NOT_SERVING and readiness off, stop admitting, let streams in flight finish (up to the drain
- * timeout), stop the frontends, stop the batcher, close the engines.
+ * NOT_SERVING, readiness off and the gRPC listening socket closed, an optional delay that still
+ * admits, stop admitting, let streams in flight finish (up to the drain timeout), stop the
+ * frontends, stop the batcher, close the engines.
  */
 public final class StrobeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StrobeServer.class);
@@ -114,6 +116,7 @@ public final class StrobeServer implements AutoCloseable {
         MetricsEndpoint endpoint = null;
         HttpEdge http = null;
         GrpcEdge edge = null;
+        ListeningSockets sockets = builder != null ? null : new ListeningSockets();
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
@@ -139,8 +142,8 @@ public final class StrobeServer implements AutoCloseable {
             GenerationStreams streams = new GenerationStreams(service, codec, output, requestLog, s.streamLimits(),
                     timer);
             streamsRef.set(streams);
-            ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge());
-            edge = new GrpcEdge(sb, s.edge(), streams);
+            ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge(), sockets);
+            edge = new GrpcEdge(sb, s.edge(), streams, sockets);
             if (s.http() != null) {
                 http = new HttpEdge(s.http(), streams);
             }
@@ -179,6 +182,9 @@ public final class StrobeServer implements AutoCloseable {
                 batcher.close();
             }
             timer.close();
+            if (sockets != null) {
+                sockets.close();
+            }
             output.shutdownNow();
             models.close();
             throw e;
@@ -211,23 +217,37 @@ public final class StrobeServer implements AutoCloseable {
         return metrics;
     }
 
+    /** {@link #drainAndStop(Duration)} without a delay: admission stops as soon as the drain starts. */
+    public boolean drainAndStop() throws InterruptedException {
+        return drainAndStop(Duration.ZERO);
+    }
+
     /**
-     * Graceful shutdown, in this order: every health name NOT_SERVING for good; new Generate calls
-     * refused with UNAVAILABLE; the batcher finishes what it admitted and every open stream sends
-     * its last event, within the drain timeout; the gRPC server stops taking calls and finishes
-     * the ones left (at most 5 s, health watchers included); then everything is closed and calls
-     * still open are cut.
+     * Graceful shutdown, in this order: every health name NOT_SERVING for good and the listening
+     * socket closed (new connections are refused, so proxies try another replica); for
+     * {@code delay}, requests arriving on open connections are still admitted (clients that watch
+     * health move away meanwhile, none is refused); then new Generate calls are refused with
+     * UNAVAILABLE; the batcher finishes what it admitted and every open stream sends its last event,
+     * within the drain timeout (counted after the delay); the gRPC server stops taking calls and
+     * finishes the ones left (at most 5 s, health watchers included); then everything is closed and
+     * calls still open are cut.
      *
+     * @param delay how long to keep admitting after health turned NOT_SERVING (--drain-delay)
      * @return true when every stream in flight finished within the drain timeout
      */
-    public boolean drainAndStop() throws InterruptedException {
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        log.info("draining: health NOT_SERVING, refusing new requests, waiting up to {} for {} streams in flight",
-                settings.drainTimeout(), streams.openStreams().count());
+    public boolean drainAndStop(Duration delay) throws InterruptedException {
+        log.info("draining: health NOT_SERVING, readiness off, listening socket closed{}", delay.isZero() ? ""
+                : ", still admitting for " + delay);
         edge.drainStarted();
         if (http != null) {
             http.drainStarted();
         }
+        if (!delay.isZero()) {
+            Thread.sleep(delay.toMillis());
+        }
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        log.info("refusing new requests, waiting up to {} for {} streams in flight",
+                settings.drainTimeout(), streams.openStreams().count());
         boolean drained = batcher.drain(settings.drainTimeout())
                 && streams.openStreams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         edge.shutdown();

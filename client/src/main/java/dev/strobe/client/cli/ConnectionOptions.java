@@ -18,10 +18,11 @@ public final class ConnectionOptions {
   public static final String DEFAULT_TARGET = "localhost:50051";
 
   @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = DEFAULT_TARGET,
-      description = "Server address (default: ${DEFAULT-VALUE}).")
+      description = {"Server address (default: ${DEFAULT-VALUE}). Several replicas: HOST:PORT,HOST:PORT,..."
+          + " or dns:///NAME:PORT; calls are spread round-robin over the replicas whose health says SERVING."})
   String target;
 
-  /** The server address given (or the default). */
+  /** The server address given (or the default), as typed: one target or a comma-separated list. */
   public String target() {
     return target;
   }
