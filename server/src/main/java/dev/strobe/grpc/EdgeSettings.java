@@ -35,33 +35,4 @@ public record EdgeSettings(
         Duration keepAliveTimeout,
         Duration permitKeepAliveTime,
         Duration maxConnectionIdle) {
-
-    public static EdgeSettings plaintext(int port) {
-        return new EdgeSettings("0.0.0.0", port, null, null, null, null, false, 4 << 20, 100,
-                Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(30));
-    }
-
-    public EdgeSettings withTokens(AuthTokens t, boolean protectAll) {
-        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, t, protectAll, maxInboundMessageBytes,
-                maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
-                maxConnectionIdle);
-    }
-
-    public EdgeSettings withTls(Path cert, Path key, Path clientCa) {
-        return new EdgeSettings(host, port, cert, key, clientCa, tokens, protectHealthAndReflection,
-                maxInboundMessageBytes, maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout,
-                permitKeepAliveTime, maxConnectionIdle);
-    }
-
-    public EdgeSettings withMaxConcurrentStreamsPerConnection(int streams) {
-        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, protectHealthAndReflection,
-                maxInboundMessageBytes, streams, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
-                maxConnectionIdle);
-    }
-
-    public EdgeSettings withMaxInboundMessageBytes(int bytes) {
-        return new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, protectHealthAndReflection, bytes,
-                maxConcurrentStreamsPerConnection, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
-                maxConnectionIdle);
-    }
 }

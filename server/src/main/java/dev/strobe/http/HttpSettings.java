@@ -31,10 +31,4 @@ public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, Pat
                     + " SSE heartbeat interval (" + heartbeat + "), or idle streams would be closed");
         }
     }
-
-    /** Plain HTTP on the given port, no authentication. */
-    public static HttpSettings plaintext(int port) {
-        return new HttpSettings("0.0.0.0", port, null, null, null, null, false, 4 << 20, Duration.ofSeconds(15),
-                Duration.ofMinutes(5));
-    }
 }

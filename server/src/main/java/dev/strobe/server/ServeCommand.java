@@ -2,8 +2,6 @@ package dev.strobe.server;
 
 import dev.strobe.engine.EngineException;
 import dev.strobe.service.auth.AuthTokens;
-import dev.strobe.grpc.EdgeSettings;
-import dev.strobe.http.HttpSettings;
 import dev.strobe.scheduler.BatcherConfig;
 import dev.strobe.scheduler.DenoiseOrder;
 import dev.strobe.scheduler.StagePolicy;
@@ -177,62 +175,47 @@ public final class ServeCommand implements Callable<Integer> {
     boolean warmup;
 
     ServerSettings settings() throws java.io.IOException {
-        AuthTokens tokens = null;
         if (authTokensFile != null && authTokens != null && !authTokens.isBlank()) {
             throw new IllegalArgumentException("both --auth-tokens-file and --auth-tokens (or STROBE_AUTH_TOKENS) are"
                     + " set; use one of them");
         }
-        positive("--max-message-bytes", maxMessageBytes);
-        positive("--max-streams-per-connection", maxStreams);
-        if (maxPromptChars < 0) {
-            throw new IllegalArgumentException("--max-prompt-chars must be >= 0, got " + maxPromptChars);
-        }
-        if (!(deadlineEstimateFactor >= 0) || Double.isInfinite(deadlineEstimateFactor)) {
-            throw new IllegalArgumentException("--deadline-estimate-factor must be a number >= 0 (0 turns the"
-                    + " early refusal off), got " + deadlineEstimateFactor);
-        }
-        if (httpPort < -1 || httpPort > 65535) {
-            throw new IllegalArgumentException("--http-port must be -1 (off), 0 (any free port) or 1..65535, got "
-                    + httpPort);
-        }
-        if (drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("--drain-timeout must not be negative");
-        }
-        if (drainDelay.isNegative()) {
-            throw new IllegalArgumentException("--drain-delay must not be negative");
-        }
+        AuthTokens tokens = null;
         if (authTokensFile != null) {
             tokens = AuthTokens.fromFile(authTokensFile);
         } else if (authTokens != null && !authTokens.isBlank()) {
             tokens = AuthTokens.fromList(authTokens);
         }
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-        }
-        if (tlsClientCa != null && tlsCert == null) {
-            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
-        }
-        EdgeSettings edge = new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, authHealth,
-                maxMessageBytes, maxStreams, keepAliveTime, keepAliveTimeout, permitKeepAliveTime, maxConnectionIdle);
         BatcherConfig batcher = new BatcherConfig(queueSize, maxActiveImages,
                 new StagePolicy(encodeMaxBatch, encodeMaxWait),
                 new StagePolicy(maxBatch, maxWait),
                 new StagePolicy(decodeMaxBatch, decodeMaxWait),
                 DenoiseOrder.parse(denoiseOrder));
-        int threads = outputThreads > 0 ? outputThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
-        HttpSettings httpSettings = http && httpPort >= 0
-                ? new HttpSettings(host, httpPort, tlsCert, tlsKey, tlsClientCa, tokens, authHealth, maxMessageBytes,
-                        sseHeartbeat, httpIdleTimeout)
-                : null;
-        return new ServerSettings(models, generateModels, defaultModel, engine, allowFallback, batcher,
-                new Limits(maxPromptChars, 4, 128), threads, edge, metricsHost, metricsPort, drainTimeout, warmup,
-                deadlineEstimateFactor, httpSettings, new StreamLimits(maxStreamAge, finishedStreamTimeout));
-    }
-
-    private static void positive(String option, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(option + " must be > 0, got " + value);
-        }
+        return ServerSettings.builder()
+                .modelsDir(models)
+                .generateTinyModels(generateModels)
+                .defaultModel(defaultModel)
+                .engine(engine, allowFallback)
+                .batcher(batcher)
+                .limits(new Limits(maxPromptChars, 4, 128))
+                .outputThreads(outputThreads)
+                .host(host)
+                .port(port)
+                .httpPort(http ? httpPort : -1)
+                .tls(tlsCert, tlsKey, tlsClientCa)
+                .tokens(tokens, authHealth)
+                .maxMessageBytes(maxMessageBytes)
+                .maxStreamsPerConnection(maxStreams)
+                .keepAlive(keepAliveTime, keepAliveTimeout, permitKeepAliveTime)
+                .maxConnectionIdle(maxConnectionIdle)
+                .sseHeartbeat(sseHeartbeat)
+                .httpIdleTimeout(httpIdleTimeout)
+                .metrics(metricsHost, metricsPort)
+                .drainDelay(drainDelay)
+                .drainTimeout(drainTimeout)
+                .warmup(warmup)
+                .deadlineEstimateFactor(deadlineEstimateFactor)
+                .streamLimits(new StreamLimits(maxStreamAge, finishedStreamTimeout))
+                .build();
     }
 
     @Override
@@ -246,7 +229,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         // Signals are handled from before start-up on: a SIGTERM while the models load stops cleanly.
         ShutdownControl control = new ShutdownControl(Thread.currentThread(), STARTUP_STOP_GRACE,
-                status -> Runtime.getRuntime().halt(status), drainDelay);
+                status -> Runtime.getRuntime().halt(status));
         control.install();
         StrobeServer server;
         try {

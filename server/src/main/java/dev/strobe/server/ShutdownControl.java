@@ -35,7 +35,6 @@ final class ShutdownControl {
     private final Thread main;
     private final Duration startupGrace;
     private final IntConsumer halt;
-    private final Duration drainDelay;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Guarded by this. */
     private State state = State.STARTING;
@@ -49,13 +48,11 @@ final class ShutdownControl {
      * @param startupGrace how long start-up may take to stop after a signal before the process
      *     stops anyway
      * @param halt stops the process with a status at once (Runtime::halt; tests record it)
-     * @param drainDelay how long the drain still admits after health turned NOT_SERVING (--drain-delay)
      */
-    ShutdownControl(Thread main, Duration startupGrace, IntConsumer halt, Duration drainDelay) {
+    ShutdownControl(Thread main, Duration startupGrace, IntConsumer halt) {
         this.main = main;
         this.startupGrace = startupGrace;
         this.halt = halt;
-        this.drainDelay = drainDelay;
     }
 
     /** Handles SIGTERM and SIGINT from now on. */
@@ -120,7 +117,7 @@ final class ShutdownControl {
 
     private void drain(StrobeServer s) {
         try {
-            s.drainAndStop(drainDelay);
+            s.drainAndStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

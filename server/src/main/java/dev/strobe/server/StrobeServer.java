@@ -217,9 +217,9 @@ public final class StrobeServer implements AutoCloseable {
         return metrics;
     }
 
-    /** {@link #drainAndStop(Duration)} without a delay: admission stops as soon as the drain starts. */
+    /** {@link #drainAndStop(Duration)} with the configured {@code --drain-delay}. */
     public boolean drainAndStop() throws InterruptedException {
-        return drainAndStop(Duration.ZERO);
+        return drainAndStop(settings.drainDelay());
     }
 
     /**

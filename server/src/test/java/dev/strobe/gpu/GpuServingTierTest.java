@@ -87,7 +87,7 @@ class GpuServingTierTest {
                 }
             }
         }
-        try (StrobeServer cpu = StrobeServer.start(ServerSettings.forModels(cpuRepo, 0).withWarmup(false), null);
+        try (StrobeServer cpu = StrobeServer.start(ServerSettings.forModels(cpuRepo, 0).toBuilder().warmup(false).build(), null);
                 StrobeServer gpu = StrobeServer.start(ServerSettings.forModels(trtRepo, 0), null)) {
             for (int side : new int[] {512, 768}) {
                 List<BufferedImage> want = generate(cpu.port(), side, 1);

@@ -46,9 +46,8 @@ class DrainListenerTest {
 
     @BeforeEach
     void start() throws Exception {
-        EdgeSettings loopback = new EdgeSettings("127.0.0.1", 0, null, null, null, null, false, 4 << 20, 100,
-                Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(30));
-        server = TestServers.start(null, TestServers.settings(0).withEdge(loopback).withDeadlineEstimateFactor(0));
+        server = TestServers.start(null, TestServers.settings(0).toBuilder().host("127.0.0.1")
+                .deadlineEstimateFactor(0).build());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         // Open the connection before the drain: it is the "already open" one.
         ImageGeneratorGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)

@@ -28,12 +28,13 @@ class LimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ServerSettings s = ServerSettings.forModels(TestServers.modelsSubset("tiny-lightning-4step"), 0)
-                .withWarmup(false)
-                .withLimits(new Limits(100, 4, 128));
-        server = TestServers.start(null, s.withEdge(s.edge()
-                .withMaxInboundMessageBytes(MAX_MESSAGE)
-                .withMaxConcurrentStreamsPerConnection(2)));
+        ServerSettings s = ServerSettings.forModels(TestServers.modelsSubset("tiny-lightning-4step"), 0).toBuilder()
+                .warmup(false)
+                .limits(new Limits(100, 4, 128))
+                .maxMessageBytes(MAX_MESSAGE)
+                .maxStreamsPerConnection(2)
+                .build();
+        server = TestServers.start(null, s);
         // A small fixed window: a stream whose client reads nothing cannot be sent to its end, so it
         // stays open on the connection.
         channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext()

@@ -48,7 +48,7 @@ class ServingLifecycleTest {
         CompletableFuture<StrobeServer> started = CompletableFuture.supplyAsync(() -> {
             try {
                 return TestServers.start(InProcessServerBuilder.forName(name),
-                        TestServers.settings(0).withDeadlineEstimateFactor(0));
+                        TestServers.settings(0).toBuilder().deadlineEstimateFactor(0).build());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

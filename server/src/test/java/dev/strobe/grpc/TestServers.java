@@ -26,7 +26,7 @@ public final class TestServers {
      * whose deadline passes mid-stream can be observed.
      */
     public static ServerSettings contractSettings() {
-        return settings(0).withDeadlineEstimateFactor(0);
+        return settings(0).toBuilder().deadlineEstimateFactor(0).build();
     }
 
     /**

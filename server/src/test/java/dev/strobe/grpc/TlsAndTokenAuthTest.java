@@ -62,12 +62,13 @@ class TlsAndTokenAuthTest {
                 "# test tokens\nalpha-token\n\nbeta-token models=tiny-lightning-8step\n");
         // Two models are enough here; without warm-up the servers start faster.
         ServerSettings settings = ServerSettings.forModels(
-                TestServers.modelsSubset("tiny-lightning-4step", "tiny-lightning-8step"), 0).withWarmup(false);
-        tlsWithTokens = TestServers.start(null, settings.withEdge(settings.edge()
-                .withTls(server.certFile(), server.keyFile(), null)
-                .withTokens(AuthTokens.fromFile(tokens), false)));
-        mutualTls = TestServers.start(null, settings.withEdge(settings.edge()
-                .withTls(server.certFile(), server.keyFile(), ca.certFile())));
+                TestServers.modelsSubset("tiny-lightning-4step", "tiny-lightning-8step"), 0).toBuilder()
+                .warmup(false).build();
+        tlsWithTokens = TestServers.start(null, settings.toBuilder()
+                .tls(server.certFile(), server.keyFile(), null)
+                .tokens(AuthTokens.fromFile(tokens), false).build());
+        mutualTls = TestServers.start(null, settings.toBuilder()
+                .tls(server.certFile(), server.keyFile(), ca.certFile()).build());
     }
 
     @AfterAll

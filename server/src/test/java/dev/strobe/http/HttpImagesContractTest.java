@@ -54,8 +54,7 @@ class HttpImagesContractTest {
     static void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
         ServerSettings s = ServerSettings.forModels(TestServers.modelsSubset(MODEL, "tiny-lightning-1step"), 0)
-                .withDeadlineEstimateFactor(0)
-                .withHttp(HttpSettings.plaintext(0));
+                .toBuilder().deadlineEstimateFactor(0).httpPort(0).build();
         server = StrobeServer.start(s, InProcessServerBuilder.forName(name),
                 (RequestInfo r, String code, dev.strobe.scheduler.Timings t, String m) ->
                         log.add(r.frontend() + " " + r.requestId() + " " + code));

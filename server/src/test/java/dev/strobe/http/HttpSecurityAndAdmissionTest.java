@@ -34,7 +34,8 @@ class HttpSecurityAndAdmissionTest {
     Path dir;
 
     private static ServerSettings base() {
-        return ServerSettings.forModels(TestServers.modelsSubset(MODEL, "tiny-lightning-8step"), 0).withWarmup(false);
+        return ServerSettings.forModels(TestServers.modelsSubset(MODEL, "tiny-lightning-8step"), 0).toBuilder()
+                .warmup(false).httpPort(0).build();
     }
 
     private static StrobeServer start(ServerSettings s) throws Exception {
@@ -47,10 +48,8 @@ class HttpSecurityAndAdmissionTest {
         TestCertificates.Issued ca = certs.authority("test-ca");
         TestCertificates.Issued cert = certs.server(ca);
         Path tokens = Files.writeString(dir.resolve("tokens"), "all-models\nlimited models=" + MODEL + "\n");
-        HttpSettings plain = HttpSettings.plaintext(0);
-        HttpSettings tls = new HttpSettings("127.0.0.1", 0, cert.certFile(), cert.keyFile(), null,
-                AuthTokens.fromFile(tokens), false, plain.maxBodyBytes(), plain.heartbeat(), plain.idleTimeout());
-        try (StrobeServer server = start(base().withHttp(tls))) {
+        try (StrobeServer server = start(base().toBuilder().host("127.0.0.1")
+                .tls(cert.certFile(), cert.keyFile(), null).tokens(AuthTokens.fromFile(tokens), false).build())) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", ca.certificate());
@@ -95,8 +94,7 @@ class HttpSecurityAndAdmissionTest {
 
     @Test
     void aFullQueueIs429WithRetryAfter() throws Exception {
-        try (StrobeServer server = start(base().withBatcher(BatcherConfig.defaults().withQueueSize(0))
-                .withHttp(HttpSettings.plaintext(0)))) {
+        try (StrobeServer server = start(base().toBuilder().batcher(BatcherConfig.defaults().withQueueSize(0)).build())) {
             HttpResponse<String> r = new HttpCalls(server.httpPort()).post(HttpFrontend.IMAGES,
                     "{\"prompt\": \"p\", \"size\": \"256x256\", \"stream\": true}");
             assertEquals(429, r.statusCode(), r.body());
@@ -107,7 +105,7 @@ class HttpSecurityAndAdmissionTest {
 
     @Test
     void aDrainingServerIsNotReadyAndRefusesNewWorkWith503() throws Exception {
-        try (StrobeServer server = start(base().withHttp(HttpSettings.plaintext(0)))) {
+        try (StrobeServer server = start(base())) {
             HttpCalls http = new HttpCalls(server.httpPort());
             assertEquals(200, http.get("/readyz").statusCode());
             assertTrue(server.service().batcher().drain(Duration.ZERO), "nothing was in flight");

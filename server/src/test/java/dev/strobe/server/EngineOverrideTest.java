@@ -99,7 +99,7 @@ class EngineOverrideTest {
     }
 
     private ServerSettings settings(String engine, boolean fallback) {
-        return ServerSettings.forModels(repo, 0).withEngine(engine, fallback);
+        return ServerSettings.forModels(repo, 0).toBuilder().engine(engine, fallback).build();
     }
 
     @Test

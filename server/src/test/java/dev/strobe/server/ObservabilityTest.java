@@ -45,7 +45,7 @@ class ObservabilityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ServerSettings s = ServerSettings.forModels(TinyModels.dir(), 0).withMetricsPort(0);
+        ServerSettings s = ServerSettings.forModels(TinyModels.dir(), 0).toBuilder().metrics("0.0.0.0", 0).build();
         server = StrobeServer.start(s, null, (r, code, t, message) -> log.add(new Entry(r, code, t, message)));
         channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
     }

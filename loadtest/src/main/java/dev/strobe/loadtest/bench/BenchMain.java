@@ -1,6 +1,5 @@
 package dev.strobe.loadtest.bench;
 
-import dev.strobe.grpc.EdgeSettings;
 import dev.strobe.loadtest.driver.RequestMix;
 import dev.strobe.loadtest.driver.RunWindow;
 import dev.strobe.loadtest.driver.WeightedChoice;
@@ -101,7 +100,7 @@ public final class BenchMain implements Callable<Integer> {
                 .filter(e -> e.manifest().name.equals(model)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no model " + model + " in " + models));
 
-        ServerSettings settings = ServerSettings.forModels(models, 0).withEdge(EdgeSettings.plaintext(0));
+        ServerSettings settings = ServerSettings.forModels(models, 0);
         RequestMix mix = new RequestMix(WeightedChoice.only(parsed), WeightedChoice.only(model),
                 RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
         RunWindow window = new RunWindow(Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),

@@ -40,9 +40,9 @@ final class ServerBench {
 
     /** One run of a fresh server with configuration {@code c}. */
     Run run(ServerConfig c, int concurrency) throws Exception {
-        ServerSettings s = base.withBatcher(base.batcher()
+        ServerSettings s = base.toBuilder().batcher(base.batcher()
                 .withDenoise(new StagePolicy(c.maxBatch(), base.batcher().denoise().maxWait()))
-                .withDenoiseOrder(c.order()));
+                .withDenoiseOrder(c.order())).build();
         try (StrobeServer server = StrobeServer.start(s, null);
                 StrobeClient client = StrobeClient.builder()
                         .target("localhost:" + server.port())
