@@ -16,7 +16,7 @@ echo "-- fuzzing (30 s per target)"
 for target in "trt-engines:ManifestFuzzTest" "server:RequestMappingFuzzTest" \
     "server:TokenizerFuzzTest#anyTextTokenizesToAValidRow"; do
   module="${target%%:*}"
-  JAZZER_FUZZ=1 mvn -B -q -pl "$module" -am -Dtest="${target#*:}" -Dsurefire.failIfNoSpecifiedTests=false \
+  mvn -B -q -pl "$module" -am -Dstrobe.fuzz=true -Dtest="${target#*:}" -Dsurefire.failIfNoSpecifiedTests=false \
     test
 done
 

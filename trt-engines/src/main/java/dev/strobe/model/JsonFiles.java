@@ -56,6 +56,14 @@ public final class JsonFiles {
         Files.writeString(file, toJson(value) + "\n");
     }
 
+    /**
+     * A value read from a file, as it goes into a one-line message: a JSON string literal (so a
+     * newline or a control character in the file shows as an escape, never breaks the line).
+     */
+    public static String quoted(String value) {
+        return value == null ? "nothing" : new Gson().toJson(value);
+    }
+
     public static String toJson(Object value) {
         return GSON.toJson(value);
     }

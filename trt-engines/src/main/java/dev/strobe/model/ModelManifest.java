@@ -120,16 +120,16 @@ public final class ModelManifest {
             p.add("format " + format + " is not supported (this server reads format " + FORMAT + ")");
         }
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            p.add("name must be 1-100 letters, digits, '.', '_' or '-', got " + name);
+            p.add("name must be 1-100 letters, digits, '.', '_' or '-', got " + JsonFiles.quoted(name));
         }
         if (steps < 1 || steps > 50) {
             p.add("steps must be 1..50, got " + steps);
         }
         if (!List.of("epsilon", "sample").contains(predictionType)) {
-            p.add("prediction_type must be epsilon or sample, got " + predictionType);
+            p.add("prediction_type must be epsilon or sample, got " + JsonFiles.quoted(predictionType));
         }
         if (!List.of("trailing", "sgm_uniform").contains(timestepSpacing)) {
-            p.add("timestep_spacing must be trailing or sgm_uniform, got " + timestepSpacing);
+            p.add("timestep_spacing must be trailing or sgm_uniform, got " + JsonFiles.quoted(timestepSpacing));
         }
         Resolution r = resolution;
         if (r == null || r.multiple < 8 || r.min < r.multiple || r.max < r.min

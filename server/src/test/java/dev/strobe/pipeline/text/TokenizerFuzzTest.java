@@ -13,7 +13,7 @@ import java.util.List;
  * them with end-of-text and pads the rest; every id is in the vocabulary; the row holds the first
  * tokens of {@link ClipTokenizer#tokens} in order, and the counts agree (promptTokens, truncated).
  * In {@code mvn verify} the seeds under {@code TokenizerFuzzTestInputs/} replay; {@code .ci/harden.sh}
- * fuzzes with JAZZER_FUZZ=1.
+ * fuzzes with -Dstrobe.fuzz=true (the build ignores a JAZZER_FUZZ environment variable).
  */
 class TokenizerFuzzTest {
     private static final ClipBpeFiles FILES = ClipBpeFiles.builtin();
