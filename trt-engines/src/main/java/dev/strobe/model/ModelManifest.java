@@ -1,5 +1,6 @@
 package dev.strobe.model;
 
+import dev.strobe.json.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.model.JsonFiles;
+import dev.strobe.json.JsonFiles;
 import dev.strobe.engine.tensorrt.ShapeRange;
 import java.io.IOException;
 import java.io.InputStream;

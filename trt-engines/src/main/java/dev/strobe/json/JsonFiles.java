@@ -1,4 +1,4 @@
-package dev.strobe.model;
+package dev.strobe.json;
 
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
