@@ -17,6 +17,10 @@ public final class TinyArchitecture {
     public static final int TEXT1_LAYERS = 12;
     public static final int TEXT2_WIDTH = 1280;
     public static final int TEXT2_LAYERS = 32;
+    /** hidden_states index the pipeline reads from text_encoder (penultimate of 12). */
+    public static final int TEXT1_HIDDEN_LAYER = TEXT1_LAYERS - 1;
+    /** hidden_states index the pipeline reads from text_encoder_2 (penultimate of 32). */
+    public static final int TEXT2_HIDDEN_LAYER = TEXT2_LAYERS - 1;
     public static final int ENCODER_HIDDEN_WIDTH = TEXT1_WIDTH + TEXT2_WIDTH;
     public static final int TEXT_EMBEDS_WIDTH = TEXT2_WIDTH;
     public static final int TIME_IDS = 6;

@@ -37,10 +37,10 @@ public final class TinyManifest {
         m.tokenizers.put(ModelManifest.TOKENIZER, new TokenizerSpec("tokenizer", "<|endoftext|>"));
         m.tokenizers.put(ModelManifest.TOKENIZER_2, new TokenizerSpec("tokenizer_2", "!"));
         m.components.put(ModelManifest.TEXT_ENCODER, new ComponentSpec(TEXT_ENCODER_FILE)
-                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyModelReference.TEXT1_HIDDEN_LAYER)
+                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT1_HIDDEN_LAYER)
                 .option("max_batch", "8"));
         m.components.put(ModelManifest.TEXT_ENCODER_2, new ComponentSpec(TEXT_ENCODER_2_FILE)
-                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyModelReference.TEXT2_HIDDEN_LAYER)
+                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT2_HIDDEN_LAYER)
                 .output("pooled", TextEncoderGraph.TEXT_EMBEDS)
                 .option("max_batch", "8"));
         m.components.put(ModelManifest.UNET, new ComponentSpec(UNET_FILE)

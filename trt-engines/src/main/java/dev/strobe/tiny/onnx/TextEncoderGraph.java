@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Writes a tiny CLIP-like text encoder as ONNX with optimum's interface. The math (and its Java
- * twin) is documented on {@code dev.strobe.tiny.reference.TextEncoderMath}.
+ * twin) is documented on {@code dev.strobe.tiny.reference.TextEncoderMath} (test sources: the reference only tests use).
  */
 public final class TextEncoderGraph {
     public static final String INPUT_IDS = "input_ids";

@@ -26,7 +26,7 @@ import java.util.List;
 
 /**
  * Writes the tiny UNet as ONNX with SDXL's UNet interface and a per-sample [B] timestep. The math
- * (and its Java twin) is documented on {@code dev.strobe.tiny.reference.UnetMath}; node order here
+ * (and its Java twin) is documented on {@code dev.strobe.tiny.reference.UnetMath} (test sources: the reference only tests use); node order here
  * follows it line by line so that float rounding matches closely.
  */
 public final class UnetGraph {

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Writes the tiny VAE decoder as ONNX with optimum's vae_decoder interface. The math (and its Java
- * twin) is documented on {@code dev.strobe.tiny.reference.VaeDecoderMath}.
+ * twin) is documented on {@code dev.strobe.tiny.reference.VaeDecoderMath} (test sources: the reference only tests use).
  */
 public final class VaeDecoderGraph {
     public static final String LATENT_SAMPLE = "latent_sample";

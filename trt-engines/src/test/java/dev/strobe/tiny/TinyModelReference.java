@@ -22,10 +22,8 @@ import dev.strobe.tiny.weights.TinyWeights;
  * 3 s and 4 s. {@link #eulerFinalLatent} needs only one cleanLatent.
  */
 public final class TinyModelReference {
-    /** hidden_states index the pipeline reads from text_encoder (penultimate of 12). */
-    public static final int TEXT1_HIDDEN_LAYER = 11;
-    /** hidden_states index the pipeline reads from text_encoder_2 (penultimate of 32). */
-    public static final int TEXT2_HIDDEN_LAYER = 31;
+    public static final int TEXT1_HIDDEN_LAYER = TinyArchitecture.TEXT1_HIDDEN_LAYER;
+    public static final int TEXT2_HIDDEN_LAYER = TinyArchitecture.TEXT2_HIDDEN_LAYER;
 
     private final TextEncoderMath text1;
     private final TextEncoderMath text2;
