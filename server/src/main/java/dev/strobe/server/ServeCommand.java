@@ -1,5 +1,6 @@
 package dev.strobe.server;
 
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.engine.EngineException;
 import dev.strobe.service.auth.AuthTokens;
 import dev.strobe.scheduler.BatcherConfig;
@@ -233,7 +234,7 @@ public final class ServeCommand implements Callable<Integer> {
         control.install();
         StrobeServer server;
         try {
-            server = StrobeServer.start(s, null);
+            server = StrobeServer.start(s, GrpcTransport.netty());
         } catch (java.io.IOException | RuntimeException | InterruptedException e) {
             Signals.Received stop = control.stopSignal();
             if (stop != null) {

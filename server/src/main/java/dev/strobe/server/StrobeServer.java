@@ -7,7 +7,7 @@ import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
 import dev.strobe.http.HttpEdge;
-import dev.strobe.grpc.ListeningSockets;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.PipelineImageCodec;
 import dev.strobe.scheduler.Batcher;
@@ -22,7 +22,6 @@ import dev.strobe.service.stream.StreamTimer;
 import dev.strobe.server.metrics.MetricsEndpoint;
 import dev.strobe.server.metrics.PrometheusMetrics;
 import dev.strobe.server.metrics.RequestLogger;
-import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -96,18 +95,19 @@ public final class StrobeServer implements AutoCloseable {
     /**
      * Builds and starts a server.
      *
-     * @param builder the gRPC server builder (in-process in tests); null for Netty per the settings
+     * @param transport where gRPC listens: {@link GrpcTransport#netty()} per the settings, or a
+     *     builder of the caller's (in-process in tests)
      */
-    public static StrobeServer start(ServerSettings s, ServerBuilder<?> builder) throws IOException, InterruptedException {
-        return start(s, builder, RequestLog.NONE);
+    public static StrobeServer start(ServerSettings s, GrpcTransport transport) throws IOException, InterruptedException {
+        return start(s, transport, RequestLog.NONE);
     }
 
     /**
      * Builds and starts a server whose request log also reports to {@code observer} (tests).
      *
-     * @param builder the gRPC server builder (in-process in tests); null for Netty per the settings
+     * @param transport where gRPC listens (see {@link #start(ServerSettings, GrpcTransport)})
      */
-    public static StrobeServer start(ServerSettings s, ServerBuilder<?> builder, RequestLog observer)
+    public static StrobeServer start(ServerSettings s, GrpcTransport transport, RequestLog observer)
             throws IOException, InterruptedException {
         ModelSet models = ModelSet.load(s, engines());
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
@@ -116,7 +116,6 @@ public final class StrobeServer implements AutoCloseable {
         MetricsEndpoint endpoint = null;
         HttpEdge http = null;
         GrpcEdge edge = null;
-        ListeningSockets sockets = builder != null ? null : new ListeningSockets();
         try {
             ModelCatalog catalog = models.catalog(s);
             ImageCodec codec = new PipelineImageCodec();
@@ -142,8 +141,7 @@ public final class StrobeServer implements AutoCloseable {
             GenerationStreams streams = new GenerationStreams(service, codec, output, requestLog, s.streamLimits(),
                     timer);
             streamsRef.set(streams);
-            ServerBuilder<?> sb = builder != null ? builder : GrpcEdge.netty(s.edge(), sockets);
-            edge = new GrpcEdge(sb, s.edge(), streams, sockets);
+            edge = transport.open(s.edge(), streams);
             if (s.http() != null) {
                 http = new HttpEdge(s.http(), streams);
             }
@@ -182,9 +180,6 @@ public final class StrobeServer implements AutoCloseable {
                 batcher.close();
             }
             timer.close();
-            if (sockets != null) {
-                sockets.close();
-            }
             output.shutdownNow();
             models.close();
             throw e;

@@ -1,5 +1,6 @@
 package dev.strobe.gpu;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,8 +88,8 @@ class GpuServingTierTest {
                 }
             }
         }
-        try (StrobeServer cpu = StrobeServer.start(ServerSettings.forModels(cpuRepo, 0).toBuilder().warmup(false).build(), null);
-                StrobeServer gpu = StrobeServer.start(ServerSettings.forModels(trtRepo, 0), null)) {
+        try (StrobeServer cpu = StrobeServer.start(ServerSettings.forModels(cpuRepo, 0).toBuilder().warmup(false).build(), GrpcTransport.netty());
+                StrobeServer gpu = StrobeServer.start(ServerSettings.forModels(trtRepo, 0), GrpcTransport.netty())) {
             for (int side : new int[] {512, 768}) {
                 List<BufferedImage> want = generate(cpu.port(), side, 1);
                 List<BufferedImage> got = generate(gpu.port(), side, 4); // four in flight: UNet batches of 4

@@ -14,7 +14,7 @@ public final class TestServers {
     private TestServers() {}
 
     public static StrobeServer start(ServerBuilder<?> builder, ServerSettings settings) throws Exception {
-        return StrobeServer.start(settings, builder);
+        return StrobeServer.start(settings, builder == null ? GrpcTransport.netty() : GrpcTransport.using(builder));
     }
 
     public static ServerSettings settings(int port) {

@@ -1,5 +1,6 @@
 package dev.strobe.http;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +56,7 @@ class HttpImagesContractTest {
         String name = InProcessServerBuilder.generateName();
         ServerSettings s = ServerSettings.forModels(TestServers.modelsSubset(MODEL, "tiny-lightning-1step"), 0)
                 .toBuilder().deadlineEstimateFactor(0).httpPort(0).build();
-        server = StrobeServer.start(s, InProcessServerBuilder.forName(name),
+        server = StrobeServer.start(s, GrpcTransport.using(InProcessServerBuilder.forName(name)),
                 (RequestInfo r, String code, dev.strobe.scheduler.Timings t, String m) ->
                         log.add(r.frontend() + " " + r.requestId() + " " + code));
         http = new HttpCalls(server.httpPort());

@@ -1,5 +1,6 @@
 package dev.strobe.http;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class HttpSecurityAndAdmissionTest {
     }
 
     private static StrobeServer start(ServerSettings s) throws Exception {
-        return StrobeServer.start(s, InProcessServerBuilder.forName(InProcessServerBuilder.generateName()));
+        return StrobeServer.start(s, GrpcTransport.using(InProcessServerBuilder.forName(InProcessServerBuilder.generateName())));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.strobe.optimum;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +78,7 @@ class OptimumExportServingTest {
         imported = new OptimumImport().importFolder(export,
                 OptimumImport.Options.sdxl(null, STEPS).withSizes(256, 1024, 2048), false).manifest();
         String name = InProcessServerBuilder.generateName();
-        server = StrobeServer.start(ServerSettings.forModels(repo, 0), InProcessServerBuilder.forName(name));
+        server = StrobeServer.start(ServerSettings.forModels(repo, 0), GrpcTransport.using(InProcessServerBuilder.forName(name)));
         channel = InProcessChannelBuilder.forName(name).build();
     }
 

@@ -1,5 +1,6 @@
 package dev.strobe.server;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,7 +47,7 @@ class ObservabilityTest {
     @BeforeAll
     static void start() throws Exception {
         ServerSettings s = ServerSettings.forModels(TinyModels.dir(), 0).toBuilder().metrics("0.0.0.0", 0).build();
-        server = StrobeServer.start(s, null, (r, code, t, message) -> log.add(new Entry(r, code, t, message)));
+        server = StrobeServer.start(s, GrpcTransport.netty(), (r, code, t, message) -> log.add(new Entry(r, code, t, message)));
         channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
     }
 

@@ -1,5 +1,6 @@
 package dev.strobe.loadtest.bench;
 
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.client.RetryPolicy;
 import dev.strobe.client.StrobeClient;
 import dev.strobe.loadtest.driver.LoadDriver;
@@ -43,7 +44,7 @@ final class ServerBench {
         ServerSettings s = base.toBuilder().batcher(base.batcher()
                 .withDenoise(new StagePolicy(c.maxBatch(), base.batcher().denoise().maxWait()))
                 .withDenoiseOrder(c.order())).build();
-        try (StrobeServer server = StrobeServer.start(s, null);
+        try (StrobeServer server = StrobeServer.start(s, GrpcTransport.netty());
                 StrobeClient client = StrobeClient.builder()
                         .target("localhost:" + server.port())
                         .retryPolicy(RetryPolicy.noRetries())
