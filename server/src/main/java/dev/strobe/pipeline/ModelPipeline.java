@@ -19,7 +19,7 @@ import java.util.Set;
  * The SDXL-Lightning pipeline of one model over its four engines: text encoding (both CLIP
  * encoders, penultimate hidden states concatenated, pooled embedding of the second), Euler
  * sampling one UNet call at a time over a batch of images each at its own step, and VAE
- * decoding. Every number follows REFERENCE.md; the math lives in the schedule, noise and
+ * decoding. Every number follows docs/design/REFERENCE.md; the math lives in the schedule, noise and
  * conditioning packages, this class moves tensors between them and the engines.
  *
  * <p>Called from the scheduler's device thread only.

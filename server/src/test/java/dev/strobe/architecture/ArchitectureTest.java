@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of ARCHITECTURE.md, checked on the compiled main classes of the server,
+ * The dependency rules of docs/design/ARCHITECTURE.md, checked on the compiled main classes of the server,
  * the engines and the contract: the engines never see a protocol or the pipeline; the batcher
  * never sees protobuf; the service layer (stream semantics, rendering) is transport-free; each
  * frontend is a thin writer that knows neither the other frontend nor image rendering; gRPC and

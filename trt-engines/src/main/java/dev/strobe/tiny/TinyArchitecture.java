@@ -71,7 +71,7 @@ public final class TinyArchitecture {
     public static final int VAE_PIXEL_WIDTH = 32;
 
     /**
-     * ComfyUI's SDXL latent-to-RGB factors (REFERENCE.md section 5): rgb[k] = sum_c latent[c] *
+     * ComfyUI's SDXL latent-to-RGB factors (docs/design/REFERENCE.md section 5): rgb[k] = sum_c latent[c] *
      * F[c][k] + bias[k]. Row c is latent channel c.
      */
     public static final float[][] LATENT_RGB_FACTORS = {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Sampling with the UNet graphs: an Euler trailing loop (REFERENCE.md section 2, written in
+ * Sampling with the UNet graphs: an Euler trailing loop (docs/design/REFERENCE.md section 2, written in
  * {@link TinyPipeline}) ends where {@link TinyModelReference} predicts, and the decoded images
  * have the properties the server's tests rely on. Latent 32x32 (256x256 images), batch 2: two
  * prompts with their own noise.

@@ -138,7 +138,7 @@ public final class TinyModelReference {
     }
 
     /**
-     * The final latent of an Euler run (REFERENCE.md section 2) with this UNet, simulated per element
+     * The final latent of an Euler run (docs/design/REFERENCE.md section 2) with this UNet, simulated per element
      * without the residual: for k = 0..n-1, x0_k = x0Target(x_k, sigma_k), x_{k+1} = x_k + (x_k -
      * x0_k) / sigma_k * (sigma_{k+1} - sigma_k). The result is x0 of the last step, i.e. x* +
      * kappa(sigma_last) (x_last - x*). The UNet's residual moves the true result by at most about

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Test harness: one generated tiny model loaded through {@link OnnxRuntimeProvider}, with the
- * SDXL-Lightning pipeline steps written out from REFERENCE.md sections 2 and 3 (token padding,
+ * SDXL-Lightning pipeline steps written out from docs/design/REFERENCE.md sections 2 and 3 (token padding,
  * conditioning, Euler trailing sampling, VAE scaling). Items are batched along the first axis.
  */
 final class TinyPipeline implements AutoCloseable {
@@ -37,7 +37,7 @@ final class TinyPipeline implements AutoCloseable {
         vae = provider.load(modelFolder.resolve(manifest.components.get("vae_decoder").file), Map.of());
     }
 
-    /** A tokenized prompt as the two tokenizers pad it (REFERENCE.md section 3). */
+    /** A tokenized prompt as the two tokenizers pad it (docs/design/REFERENCE.md section 3). */
     record Prompt(long[] ids1, long[] ids2) {}
 
     /** start, the given BPE ids, end, then padding: 49407 for tokenizer 1, 0 ("!") for tokenizer 2. */
@@ -134,7 +134,7 @@ final class TinyPipeline implements AutoCloseable {
         }
     }
 
-    /** Euler trailing sampling (REFERENCE.md section 2) from x_0 = initialLatent, all items at once. */
+    /** Euler trailing sampling (docs/design/REFERENCE.md section 2) from x_0 = initialLatent, all items at once. */
     Run euler(float[] initialLatent, Conditioning c, int h, int w) {
         int n = manifest.steps;
         boolean sample = manifest.predictsSample();
