@@ -47,6 +47,8 @@ echo "-- soak at 75% of it"
 ./strobe loadtest soak --target "127.0.0.1:$port" --metrics "http://127.0.0.1:$metrics/metrics" \
   --saturation-rate "$rate" --fraction 0.75 --duration "${SOAK_DURATION:-3m}" \
   --csv "$root/target/soak-samples.csv"
+python3 loadtest/soak/plot_soak.py "$root/target/soak-samples.csv" "$root/target/soak.svg" \
+  --title "strobe soak, ${SOAK_DURATION:-3m} at 75% of saturation ($rate req/s)"
 
 kill -TERM "$server"
 wait "$server"
