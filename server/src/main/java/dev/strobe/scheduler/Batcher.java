@@ -72,7 +72,8 @@ public final class Batcher implements AutoCloseable {
             throw new StrobeException(ErrorKind.UNAVAILABLE,
                     "the server is shutting down and accepts no new requests; retry on another replica");
         }
-        if (!models.containsKey(g.spec().model())) {
+        ModelStages stages = models.get(g.spec().model());
+        if (stages == null) {
             throw new StrobeException(ErrorKind.UNKNOWN_MODEL, "model '" + g.spec().model() + "' is not served here");
         }
         int ahead = counters.tryEnqueue(config.queueSize());
@@ -81,6 +82,7 @@ public final class Batcher implements AutoCloseable {
                     "the queue is full (" + config.queueSize() + " requests waiting, the configured queue size);"
                             + " retry later or on another replica");
         }
+        g.stages = stages;
         loop.offer(g);
         signal();
         return ahead;

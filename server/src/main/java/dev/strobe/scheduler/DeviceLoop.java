@@ -169,7 +169,7 @@ final class DeviceLoop {
             metrics.queueWait(now - g.spec().arrivalNanos());
         }
         String model = batch.get(0).spec().model();
-        ModelStages stages = models.get(model);
+        ModelStages stages = batch.get(0).stages;
         List<PromptTokens> prompts = new ArrayList<>(batch.size());
         for (Generation g : batch) {
             prompts.add(g.spec().tokens());
@@ -222,7 +222,7 @@ final class DeviceLoop {
             items.add(new DenoiseItem(j.state, j.generation.conditioning));
         }
         try {
-            models.get(model).denoise(items);
+            batch.get(0).generation.stages.denoise(items);
         } catch (RuntimeException e) {
             failJobs(batch, active, internal("the UNet failed", e));
             return true;
@@ -261,7 +261,7 @@ final class DeviceLoop {
         }
         List<DecodedImage> decoded;
         try {
-            decoded = models.get(model).decode(states);
+            decoded = batch.get(0).generation.stages.decode(states);
         } catch (RuntimeException e) {
             failJobs(batch, null, internal("the VAE decoder failed", e));
             return true;

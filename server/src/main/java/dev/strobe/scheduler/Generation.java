@@ -3,6 +3,7 @@ package dev.strobe.scheduler;
 import dev.strobe.errors.StrobeException;
 import dev.strobe.pipeline.Conditioning;
 import dev.strobe.pipeline.DecodedImage;
+import dev.strobe.pipeline.ModelStages;
 import dev.strobe.pipeline.PreviewFrame;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,9 @@ public final class Generation {
     private final AtomicBoolean terminal = new AtomicBoolean();
     private final AtomicInteger imagesDelivered = new AtomicInteger();
     private volatile boolean cancelled;
+
+    /** The served model's stages, looked up once when the batcher admits the request. */
+    volatile ModelStages stages;
 
     // Device thread only.
     Conditioning conditioning;
