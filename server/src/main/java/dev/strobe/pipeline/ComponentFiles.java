@@ -41,8 +41,12 @@ final class ComponentFiles {
             if (e.kind() != EngineException.Kind.INVALID_MODEL) {
                 throw e;
             }
-            throw new ModelProblem(folder, rel + " does not load in " + backend + ": "
-                    + ModelProblem.clause(folder, e), e);
+            String why = ModelProblem.clause(folder, e);
+            int named = why.indexOf(rel + ": ");
+            if (named >= 0 && named < 80) { // "ONNX Runtime cannot load unet/model.onnx: ..." says the file twice
+                why = why.substring(named + rel.length() + 2);
+            }
+            throw new ModelProblem(folder, rel + " does not load in " + backend + ": " + why, e);
         }
     }
 

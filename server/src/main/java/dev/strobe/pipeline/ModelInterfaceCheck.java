@@ -40,14 +40,13 @@ final class ModelInterfaceCheck {
         Component te2 = components.get(ModelManifest.TEXT_ENCODER_2);
         Component unet = components.get(ModelManifest.UNET);
         Component vae = components.get(ModelManifest.VAE_DECODER);
-        requireInput(folder, te1, "input_ids", "a CLIP text encoder");
-        requireInput(folder, te2, "input_ids", "a CLIP text encoder");
+        requireInput(folder, te1, "input_ids", "a CLIP text encoder", "");
+        requireInput(folder, te2, "input_ids", "a CLIP text encoder", "");
         for (String in : UNET_INPUTS) {
-            requireInput(folder, unet, in, in.equals("text_embeds") || in.equals("time_ids")
-                    ? "an SDXL UNet (added text-time conditioning); an SD 1.x/2.x UNet cannot be served"
-                    : "an SDXL UNet");
+            requireInput(folder, unet, in, "an SDXL UNet", in.equals("text_embeds") || in.equals("time_ids")
+                    ? " (SDXL's added text-time conditioning; an SD 1.x/2.x UNet cannot be served)" : "");
         }
-        requireInput(folder, vae, "latent_sample", "a VAE decoder");
+        requireInput(folder, vae, "latent_sample", "a VAE decoder", "");
         TensorSpec hidden1 = requireOutput(folder, te1, config.hidden1(), "hidden");
         TensorSpec hidden2 = requireOutput(folder, te2, config.hidden2(), "hidden");
         TensorSpec pooled = requireOutput(folder, te2, config.pooled2(), "pooled");
@@ -81,10 +80,10 @@ final class ModelInterfaceCheck {
         requireChannels(folder, vae, vae.info().input("latent_sample").orElseThrow(), config.latentChannels());
     }
 
-    private static void requireInput(Path folder, Component c, String name, String what) {
+    private static void requireInput(Path folder, Component c, String name, String what, String why) {
         if (c.info().input(name).isEmpty()) {
-            throw new ModelProblem(folder, c.file() + " has no input '" + name + "' (its inputs are "
-                    + names(c.info().inputs()) + "); strobe needs " + what + " with optimum's input names");
+            throw new ModelProblem(folder, c.file() + " has no input '" + name + "'" + why + "; its inputs are "
+                    + names(c.info().inputs()) + ", and strobe needs " + what + " with optimum's input names");
         }
     }
 

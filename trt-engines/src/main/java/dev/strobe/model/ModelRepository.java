@@ -76,8 +76,9 @@ public final class ModelRepository {
                 if (!Files.exists(manifest)) {
                     if (Files.isRegularFile(dir.resolve("model_index.json"))
                             || Files.isDirectory(dir.resolve(ModelManifest.UNET))) {
-                        bad.add(new Unreadable(dir, "model folder " + dir + " has no " + ModelManifest.FILE_NAME
-                                + "; write one with `./strobe import-optimum " + dir + "`"));
+                        bad.add(new Unreadable(dir, "model folder " + dir + ": " + ModelManifest.FILE_NAME
+                                + " is missing, and strobe reads a model through it; for an optimum export,"
+                                + " write it with `./strobe import-optimum " + dir + "`"));
                     }
                     continue;
                 }

@@ -63,8 +63,8 @@ public final class OnnxFileCheck {
                         + ", outside the model folder");
             }
             if (!Files.isRegularFile(data)) {
-                return Optional.of(name + " keeps its weights in " + dataName + ", which does not exist"
-                        + " (copy it from the export beside " + name + ")");
+                return Optional.of(name + " keeps its weights in " + dataName + ", which does not exist;"
+                        + " copy it from the export into the folder of " + name);
             }
             long size;
             try {
