@@ -41,7 +41,8 @@ final class ComponentFiles {
             if (e.kind() != EngineException.Kind.INVALID_MODEL) {
                 throw e;
             }
-            String why = ModelProblem.clause(folder, e);
+            // the engine names the file by absolute path; the sentence names the folder once
+            String why = ModelProblem.clause(e).replace(folder.normalize() + java.io.File.separator, "");
             int named = why.indexOf(rel + ": ");
             if (named >= 0 && named < 80) { // "ONNX Runtime cannot load unet/model.onnx: ..." says the file twice
                 why = why.substring(named + rel.length() + 2);

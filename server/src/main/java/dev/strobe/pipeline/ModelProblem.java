@@ -32,25 +32,23 @@ public final class ModelProblem extends EngineException {
 
     /**
      * The one sentence for any failure to load the model in {@code folder}: a ModelProblem's own,
-     * else the failure's message on one line (absolute paths inside the folder made relative to
-     * it), never a stack trace.
+     * else the failure's message on its first line (such messages name their files by absolute
+     * path), never a stack trace.
      */
     public static String describe(Path folder, Throwable t) {
         if (t instanceof ModelProblem p) {
             return p.getMessage();
         }
-        return "model folder " + folder + ": " + clause(folder, t);
+        return "model folder " + folder + ": " + clause(t);
     }
 
-    /** The failure's message as a clause: first line, paths inside {@code folder} relative to it. */
-    static String clause(Path folder, Throwable t) {
+    /** The failure's message as a clause: its first line. */
+    static String clause(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             m = t.getClass().getSimpleName();
         }
         int nl = m.indexOf('\n');
-        m = (nl >= 0 ? m.substring(0, nl) : m).strip();
-        String prefix = folder.normalize() + java.io.File.separator;
-        return m.replace(prefix, "");
+        return (nl >= 0 ? m.substring(0, nl) : m).strip();
     }
 }

@@ -98,6 +98,7 @@ final class ModelSet implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("loading the models: all " + entries.size() + " loaded");
             }
+            unavailable.sort(java.util.Comparator.comparing(UnavailableModel::folder));
             requireServable(s, loaded, unavailable);
         } catch (IOException | RuntimeException | InterruptedException e) {
             loaded.forEach(m -> m.pipeline().close());
