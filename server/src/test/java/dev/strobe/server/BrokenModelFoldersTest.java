@@ -219,6 +219,19 @@ class BrokenModelFoldersTest {
     }
 
     @Test
+    void healthSaysTheGoodModelServesAndABrokenOneDoesNot() {
+        var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel);
+        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
+                io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("").build()).getStatus());
+        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
+                io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("strobe.v1.ImageGenerator/" + GOOD)
+                        .build()).getStatus());
+        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING, health.check(
+                io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                        .setService("strobe.v1.ImageGenerator/unet-without-text-embeds").build()).getStatus());
+    }
+
+    @Test
     void askingForAnUnavailableModelIsNotFoundWithItsReason() {
         GenerateRequest req = GenerateRequest.newBuilder().setPrompt("a fox").setModel("unet-without-text-embeds")
                 .setWidth(256).setHeight(256).build();
