@@ -39,7 +39,13 @@ public final class ModelProblem extends EngineException {
         if (t instanceof ModelProblem p) {
             return p.getMessage();
         }
-        return "model folder " + folder + ": " + clause(t);
+        String clause = clause(t);
+        // "/models/x/tokenizer/vocab.json is not ..." after "model folder /models/x:" names the folder twice
+        String prefix = folder.normalize() + java.io.File.separator;
+        if (clause.startsWith(prefix)) {
+            clause = clause.substring(prefix.length());
+        }
+        return "model folder " + folder + ": " + clause;
     }
 
     /** The failure's message as a clause: its first line. */

@@ -86,8 +86,7 @@ final class ModelSet implements AutoCloseable {
                             + name + "', which the folder " + other + " already has; give one of them another name");
                     continue;
                 }
-                log.info("loading model {} ({} of {})", name, loaded.size() + unavailable.size() + 1,
-                        entries.size() + scan.unreadable().size());
+                log.info("loading model {} ({} of {})", name, entries.indexOf(e) + 1, entries.size());
                 try {
                     loaded.add(loadOne(e, loader, engines, s));
                 } catch (IOException | RuntimeException ex) {

@@ -54,7 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * One server over a repository of one good tiny model and many copies of it, each damaged the way
  * a user's model folder goes wrong: a missing component, a renamed input, a UNet without
  * {@code text_embeds}, text encoders of the wrong width, a corrupt ONNX file, an ONNX file ONNX
- * Runtime rejects, a truncated or missing external-data file, a corrupt, invalid or missing
+ * Runtime rejects, a truncated or missing external-data file, a corrupt tokenizer, a corrupt, invalid or missing
  * model.json, two folders with one name. The server starts, serves the good model, and lists each
  * broken folder (log, ListModels, GET /v1/models) with one sentence naming the folder, the file
  * and what is wrong.
@@ -86,6 +86,7 @@ class BrokenModelFoldersTest {
                 new Damage("rejected-graph", "vae_decoder/model.onnx", "does not load in onnxruntime"),
                 new Damage("truncated-external-data", "unet/model.onnx_data", "is truncated"),
                 new Damage("missing-external-data", "unet/model.onnx_data", "which does not exist"),
+                new Damage("corrupt-tokenizer", "tokenizer_2/vocab.json", ": tokenizer_2/vocab.json is not a CLIP vocabulary"),
                 new Damage("corrupt-manifest", "model.json", "is not a valid model manifest"),
                 new Damage("invalid-manifest", "model.json", "steps must be 1..50"),
                 new Damage("missing-manifest", "model.json", "model.json is missing"),
@@ -123,6 +124,7 @@ class BrokenModelFoldersTest {
             externalizeUnet(d);
             Files.delete(d.resolve("unet/model.onnx_data"));
         });
+        damage("corrupt-tokenizer", m -> { }, d -> Files.writeString(d.resolve("tokenizer_2/vocab.json"), "[1, 2"));
         damage("corrupt-manifest", m -> { }, d -> Files.writeString(d.resolve("model.json"), "{\"name\": \"x\", steps"));
         damage("invalid-manifest", m -> m.steps = 0, d -> { });
         damage("missing-manifest", m -> { }, d -> Files.delete(d.resolve("model.json")));
