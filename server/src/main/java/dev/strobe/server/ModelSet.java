@@ -49,6 +49,8 @@ final class ModelSet implements AutoCloseable {
      *
      * @throws IOException when no model loads (the message lists every folder's reason), or when
      *     the {@code --default-model} named is among those that did not load
+     * @throws EngineException MISSING_LIBRARY, with the same list, when no model loads because a
+     *     native library is missing for every one
      * @throws InterruptedException when the thread was interrupted (SIGTERM during start-up);
      *     its message says what was interrupted, and the models loaded so far are closed
      */
@@ -73,6 +75,7 @@ final class ModelSet implements AutoCloseable {
         ModelLoader loader = new ModelLoader(engines, s.engine());
         List<LoadedModel> loaded = new ArrayList<>();
         Map<String, java.nio.file.Path> folderOfName = new LinkedHashMap<>();
+        int missingLibrary = 0;
         try {
             for (ModelRepository.Entry e : entries) {
                 String name = e.manifest().name;
@@ -90,6 +93,9 @@ final class ModelSet implements AutoCloseable {
                 try {
                     loaded.add(loadOne(e, loader, engines, s));
                 } catch (IOException | RuntimeException ex) {
+                    if (ex instanceof EngineException ee && ee.kind() == EngineException.Kind.MISSING_LIBRARY) {
+                        missingLibrary++;
+                    }
                     unavailable(unavailable, name, e.dir(), ModelProblem.describe(e.dir(), ex));
                     log.debug("{} did not load", e.dir(), ex);
                 }
@@ -98,7 +104,7 @@ final class ModelSet implements AutoCloseable {
                 throw new InterruptedException("loading the models: all " + entries.size() + " loaded");
             }
             unavailable.sort(java.util.Comparator.comparing(UnavailableModel::folder));
-            requireServable(s, loaded, unavailable);
+            requireServable(s, loaded, unavailable, missingLibrary == unavailable.size());
         } catch (IOException | RuntimeException | InterruptedException e) {
             loaded.forEach(m -> m.pipeline().close());
             throw e;
@@ -116,13 +122,17 @@ final class ModelSet implements AutoCloseable {
     }
 
     /** The server starts when at least one model, and the configured default model, loaded. */
-    private static void requireServable(ServerSettings s, List<LoadedModel> loaded, List<UnavailableModel> unavailable)
-            throws IOException {
+    private static void requireServable(ServerSettings s, List<LoadedModel> loaded, List<UnavailableModel> unavailable,
+            boolean allMissingLibraries) throws IOException {
         if (loaded.isEmpty()) {
             StringBuilder b = new StringBuilder("no model in " + s.modelsDir() + " loaded");
             for (int i = 0; i < unavailable.size(); i++) {
                 b.append(i == 0 ? ": " : "; ").append('(').append(i + 1).append(") ")
                         .append(unavailable.get(i).reason());
+            }
+            if (allMissingLibraries) {
+                // every model needs a library this machine lacks: serve's exit status 3 says so
+                throw new EngineException(EngineException.Kind.MISSING_LIBRARY, b.toString());
             }
             throw new IOException(b.toString());
         }

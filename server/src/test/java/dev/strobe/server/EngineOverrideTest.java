@@ -152,6 +152,21 @@ class EngineOverrideTest {
     }
 
     @Test
+    void aMissingLibraryForEveryModelStaysAMissingLibraryFailure() throws Exception {
+        Path m = model(x -> {
+            x.components.get(ModelManifest.UNET).file = "unet/engine.plan";
+            x.components.get(ModelManifest.UNET).engine = "tensorrt";
+        });
+        Files.write(m.resolve("unet/engine.plan"), new byte[] {1});
+        Engines engines = new Engines().register(recordingOrt).register(missingTrt);
+        EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", false), engines));
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind(), "serve exits 3 for it");
+        assertTrue(e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + m + ": "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("libnvinfer.so.10 not found"), e.getMessage());
+    }
+
+    @Test
     void fallbackWithoutAnOnnxFileRefusesNamingIt() throws Exception {
         Path m = model(x -> {
             x.components.get(ModelManifest.UNET).file = "unet/engine.plan";
