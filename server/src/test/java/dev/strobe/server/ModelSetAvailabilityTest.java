@@ -64,6 +64,22 @@ class ModelSetAvailabilityTest {
     }
 
     @Test
+    void serveWithNoLoadableModelExitsWithOneLineAndNoStackTrace() throws Exception {
+        Files.write(copy("a", m -> { }).resolve("unet/model.onnx"), "<html>404</html>".getBytes());
+        Files.writeString(copy("b", m -> { }).resolve("model.json"), "{");
+        try (ServerProcess p = ServerProcess.start(repo, "--no-generate-models")) {
+            assertEquals(1, p.awaitExit(120), p.output());
+            String line = p.await("^strobe: cannot start: ", 1).group();
+            String all = p.output();
+            String failure = all.lines().filter(l -> l.startsWith(line)).findFirst().orElseThrow();
+            assertTrue(failure.startsWith("strobe: cannot start: no model in " + repo + " loaded: (1) model folder "
+                    + repo.resolve("a") + ": unet/model.onnx is not an ONNX model"), failure);
+            assertTrue(failure.contains("(2) model folder " + repo.resolve("b") + ": model.json is not a valid"), failure);
+            assertFalse(all.contains("\tat ") || all.contains("Exception:"), "no stack trace: " + all);
+        }
+    }
+
+    @Test
     void aBrokenDefaultModelRefusesToStart() throws Exception {
         copy("good", m -> { });
         Files.delete(copy("wanted", m -> { }).resolve("vae_decoder/model.onnx"));
