@@ -16,7 +16,9 @@ import dev.strobe.service.UnavailableModel;
 import dev.strobe.tiny.TinyModelSet;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ final class ModelSet implements AutoCloseable {
         }
         ModelLoader loader = new ModelLoader(engines, s.engine());
         List<LoadedModel> loaded = new ArrayList<>();
-        Map<String, java.nio.file.Path> folderOfName = new LinkedHashMap<>();
+        Map<String, Path> folderOfName = new LinkedHashMap<>();
         int missingLibrary = 0;
         try {
             for (ModelRepository.Entry e : entries) {
@@ -83,7 +85,7 @@ final class ModelSet implements AutoCloseable {
                     throw new InterruptedException("loading the models: " + loaded.size() + " of " + entries.size()
                             + " loaded, " + name + " next");
                 }
-                java.nio.file.Path other = folderOfName.putIfAbsent(name, e.dir());
+                Path other = folderOfName.putIfAbsent(name, e.dir());
                 if (other != null) {
                     unavailable(unavailable, name, e.dir(), "model folder " + e.dir() + ": model.json names the model '"
                             + name + "', which the folder " + other + " already has; give one of them another name");
@@ -103,7 +105,7 @@ final class ModelSet implements AutoCloseable {
             if (Thread.interrupted()) {
                 throw new InterruptedException("loading the models: all " + entries.size() + " loaded");
             }
-            unavailable.sort(java.util.Comparator.comparing(UnavailableModel::folder));
+            unavailable.sort(Comparator.comparing(UnavailableModel::folder));
             requireServable(s, loaded, unavailable, missingLibrary == unavailable.size());
         } catch (IOException | RuntimeException | InterruptedException e) {
             loaded.forEach(m -> m.pipeline().close());
@@ -116,7 +118,7 @@ final class ModelSet implements AutoCloseable {
         return new ModelSet(loaded, unavailable);
     }
 
-    private static void unavailable(List<UnavailableModel> out, String name, java.nio.file.Path dir, String reason) {
+    private static void unavailable(List<UnavailableModel> out, String name, Path dir, String reason) {
         log.error("model {} is unavailable: {}", name, reason);
         out.add(new UnavailableModel(name, dir.toString(), reason));
     }
