@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Health names: "" (the whole server), "strobe.v1.ImageGenerator", and
  * "strobe.v1.ImageGenerator/&lt;model&gt;" per model. All are NOT_SERVING until the models are
- * loaded and warmed, and again (for good) once draining starts. With the Netty server of
+ * loaded and warmed, and again (for good) once draining starts. A model folder that did not load
+ * keeps its name NOT_SERVING (ListModels says why). With the Netty server of
  * {@link #netty}, draining also closes the listening socket (see {@link ListeningSockets}).
  *
  * <p>Threads: built and started on the main thread; {@link #setServing} and {@link #drainStarted}
@@ -39,6 +40,8 @@ public final class GrpcEdge implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<String> models;
+    /** Models found but not loaded: their health names answer NOT_SERVING for good, not NOT_FOUND. */
+    private final List<String> unavailable;
     /** The sockets of a {@link #netty} builder; null for builders strobe does not own (in-process). */
     private final ListeningSockets sockets;
 
@@ -55,6 +58,8 @@ public final class GrpcEdge implements AutoCloseable {
     public GrpcEdge(ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams,
             ListeningSockets sockets) {
         this.models = streams.service().catalog().names();
+        this.unavailable = streams.service().unavailableModels().stream()
+                .map(dev.strobe.service.UnavailableModel::name).filter(n -> !models.contains(n)).toList();
         this.sockets = sockets;
         BindableService endpoint = new ImageGeneratorEndpoint(streams);
         builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
@@ -123,6 +128,9 @@ public final class GrpcEdge implements AutoCloseable {
         health.setStatus(SERVICE, status);
         for (String m : models) {
             health.setStatus(SERVICE + "/" + m, status);
+        }
+        for (String m : unavailable) {
+            health.setStatus(SERVICE + "/" + m, ServingStatus.NOT_SERVING);
         }
     }
 

@@ -67,6 +67,9 @@ public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGenera
         for (dev.strobe.service.ModelInfo m : service.models()) {
             b.addModels(ProtoMapper.model(m, m.name().equals(service.defaultModel())));
         }
+        for (dev.strobe.service.UnavailableModel u : service.unavailableModels()) {
+            b.addUnavailableModels(ProtoMapper.unavailable(u));
+        }
         observer.onNext(b.build());
         observer.onCompleted();
     }

@@ -101,6 +101,14 @@ final class ProtoMapper {
                 .build();
     }
 
+    static dev.strobe.api.v1.UnavailableModel unavailable(dev.strobe.service.UnavailableModel u) {
+        return dev.strobe.api.v1.UnavailableModel.newBuilder()
+                .setName(u.name())
+                .setFolder(u.folder())
+                .setReason(u.reason())
+                .build();
+    }
+
     static ModelInfo model(dev.strobe.service.ModelInfo m, boolean isDefault) {
         return ModelInfo.newBuilder()
                 .setName(m.name())

@@ -4,11 +4,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.strobe.service.GenerationService;
 import dev.strobe.service.ModelInfo;
+import dev.strobe.service.UnavailableModel;
 
 /**
  * {@code GET /v1/models}: OpenAI's list shape ({@code object: "list"}, {@code data[]} of
  * {@code {id, object: "model", created, owned_by}}), each with strobe's model details as extra
- * fields (the same facts as gRPC's ListModels). Stateless.
+ * fields (the same facts as gRPC's ListModels), and beside {@code data} an extra
+ * {@code unavailable_models[]} of {@code {id, folder, reason}}: the model folders that did not
+ * load. Stateless.
  */
 final class ModelsEndpoint {
     private final GenerationService service;
@@ -41,9 +44,18 @@ final class ModelsEndpoint {
             o.addProperty("is_default", m.name().equals(service.defaultModel()));
             data.add(o);
         }
+        JsonArray unavailable = new JsonArray();
+        for (UnavailableModel u : service.unavailableModels()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", u.name());
+            o.addProperty("folder", u.folder());
+            o.addProperty("reason", u.reason());
+            unavailable.add(o);
+        }
         JsonObject body = new JsonObject();
         body.addProperty("object", "list");
         body.add("data", data);
+        body.add("unavailable_models", unavailable);
         out.begin(200, "application/json");
         out.write(SseEventWriter.utf8(body.toString()), true, x -> {});
     }

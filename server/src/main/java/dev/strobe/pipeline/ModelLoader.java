@@ -16,20 +16,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads a model folder (a {@code model.json} and its components in optimum's layout) through the
  * engines its manifest names: the embedded tiny models and a real SDXL-Lightning export go through
- * this same code. Checks that every component has the inputs and outputs the pipeline needs and
- * says precisely what is missing. Called at start-up, on the main thread.
+ * this same code. Checks each file before its engine loads it ({@link ComponentFiles}) and the
+ * components' interfaces after ({@link ModelInterfaceCheck}); a problem is a {@link ModelProblem}
+ * naming the folder, the file and what is wrong. Called at start-up, on the main thread.
  */
 public final class ModelLoader {
     private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
-    private static final List<String> UNET_INPUTS =
-            List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids");
 
     private final Engines engines;
     /** Engine override ("" = as the manifest says), e.g. from --engine. */
@@ -64,19 +65,12 @@ public final class ModelLoader {
         PromptTokenizer tokenizer = tokenizer(entry, m);
         List<Engine> loaded = new ArrayList<>();
         try {
-            Engine te1 = component(entry, ModelManifest.TEXT_ENCODER, loaded);
-            Engine te2 = component(entry, ModelManifest.TEXT_ENCODER_2, loaded);
-            Engine unet = component(entry, ModelManifest.UNET, loaded);
-            Engine vae = component(entry, ModelManifest.VAE_DECODER, loaded);
-            requireInputs(m.name, "text_encoder", te1, List.of("input_ids"));
-            requireInputs(m.name, "text_encoder_2", te2, List.of("input_ids"));
-            requireInputs(m.name, "unet", unet, UNET_INPUTS);
-            requireInputs(m.name, "vae_decoder", vae, List.of("latent_sample"));
-            requireOutput(m.name, "text_encoder", te1, config.hidden1());
-            requireOutput(m.name, "text_encoder_2", te2, config.hidden2());
-            requireOutput(m.name, "text_encoder_2", te2, config.pooled2());
-            requireOutput(m.name, "unet", unet, config.unetOutput());
-            requireOutput(m.name, "vae_decoder", vae, config.vaeOutput());
+            Map<String, ModelInterfaceCheck.Component> checked = new LinkedHashMap<>();
+            Engine te1 = component(entry, ModelManifest.TEXT_ENCODER, loaded, checked);
+            Engine te2 = component(entry, ModelManifest.TEXT_ENCODER_2, loaded, checked);
+            Engine unet = component(entry, ModelManifest.UNET, loaded, checked);
+            Engine vae = component(entry, ModelManifest.VAE_DECODER, loaded, checked);
+            ModelInterfaceCheck.check(entry.dir(), config, checked);
             TensorSpec t = unet.info().input("timestep").orElseThrow();
             if (!t.dataType().isFloating() && spacing == TimestepSpacing.SGM_UNIFORM) {
                 throw new EngineException(EngineException.Kind.INVALID_MODEL, m.name
@@ -101,14 +95,17 @@ public final class ModelLoader {
         }
     }
 
-    private Engine component(ModelRepository.Entry entry, String name, List<Engine> loaded) {
+    private Engine component(ModelRepository.Entry entry, String name, List<Engine> loaded,
+            Map<String, ModelInterfaceCheck.Component> checked) {
         ModelManifest.ComponentSpec c = entry.manifest().components.get(name);
         String backend = engineOverride.isEmpty() ? c.engine : engineFor(name, c.engine);
         // the file the chosen engine loads: an override must not hand TensorRT an ONNX file, nor
         // ONNX Runtime a plan
         EngineFiles.Choice file = EngineFiles.choose(entry, entry.manifest().name, name, c, backend);
-        Engine e = engines.load(backend, file.file(), file.options());
+        Engine e = ComponentFiles.load(engines, backend, entry.dir(), name, file);
         loaded.add(e);
+        checked.put(name, new ModelInterfaceCheck.Component(name, ComponentFiles.relative(entry.dir(), file.file()),
+                e.info()));
         return e;
     }
 
@@ -129,21 +126,5 @@ public final class ModelLoader {
                 ? ClipBpeFiles.fromFolder(dir)
                 : ClipBpeFiles.builtin();
         return ClipTokenizer.of(files, spec.padToken);
-    }
-
-    private static void requireInputs(String model, String component, Engine e, List<String> names) {
-        for (String n : names) {
-            if (e.info().input(n).isEmpty()) {
-                throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": " + component
-                        + " has no input '" + n + "'; it has " + e.info().inputs());
-            }
-        }
-    }
-
-    private static void requireOutput(String model, String component, Engine e, String name) {
-        if (e.info().output(name).isEmpty()) {
-            throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": " + component
-                    + " has no output '" + name + "' (set its role in model.json); it has " + e.info().outputs());
-        }
     }
 }

@@ -151,6 +151,11 @@ public final class GenerationService {
         return catalog.all().stream().map(ServedModel::info).toList();
     }
 
+    /** The model folders found at start-up but not loaded, with their reasons. */
+    public List<UnavailableModel> unavailableModels() {
+        return catalog.unavailable();
+    }
+
     public String defaultModel() {
         return catalog.defaultModel();
     }

@@ -8,12 +8,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The models this server serves, by name, and which one a request without a model gets. */
+/**
+ * The models this server serves, by name, which one a request without a model gets, and the
+ * model folders it found but could not load (listed with the reason, never served).
+ */
 public final class ModelCatalog {
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
     private final String defaultModel;
+    private final List<UnavailableModel> unavailable;
 
     public ModelCatalog(List<ServedModel> served, String defaultModel) {
+        this(served, defaultModel, List.of());
+    }
+
+    public ModelCatalog(List<ServedModel> served, String defaultModel, List<UnavailableModel> unavailable) {
+        this.unavailable = List.copyOf(unavailable);
         for (ServedModel m : served) {
             if (models.put(m.info().name(), m) != null) {
                 throw new IllegalArgumentException("two models are named " + m.info().name());
@@ -34,6 +43,11 @@ public final class ModelCatalog {
         return models.values();
     }
 
+    /** The model folders found but not loaded, each with its reason. */
+    public List<UnavailableModel> unavailable() {
+        return unavailable;
+    }
+
     public List<String> names() {
         return new ArrayList<>(models.keySet());
     }
@@ -49,6 +63,13 @@ public final class ModelCatalog {
         }
         ServedModel m = models.get(name);
         if (m == null) {
+            for (UnavailableModel u : unavailable) {
+                if (u.name().equals(name)) {
+                    throw new StrobeException(ErrorKind.UNKNOWN_MODEL, "model '" + u.name()
+                            + "' did not load, so it is not served: " + u.reason() + "; available models: "
+                            + String.join(", ", models.keySet()));
+                }
+            }
             String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
             throw new StrobeException(ErrorKind.UNKNOWN_MODEL,
                     "model '" + printable(shown) + "' is not served here; available models: "

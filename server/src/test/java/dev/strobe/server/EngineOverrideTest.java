@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --engine} and {@code --allow-fallback} hand each engine the file it loads: TensorRT a
- * plan, ONNX Runtime an ONNX file, or a refusal saying what to build. A recording "tensorrt"
+ * plan, ONNX Runtime an ONNX file, or a refusal saying what to build (the only model here, so
+ * the start fails with that reason). A recording "tensorrt"
  * provider stands in for TensorRT; ONNX Runtime is real.
  */
 class EngineOverrideTest {
@@ -106,8 +107,9 @@ class EngineOverrideTest {
     void engineTensorrtWithoutAPlanRefusesAndSaysWhatToBuild() throws Exception {
         model(m -> m.components.get(ModelManifest.UNET).option("intra_op_threads", "2"));
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
-        EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("tensorrt", false), engines));
-        assertEquals(EngineException.Kind.INVALID_MODEL, e.kind());
+        IOException e = assertThrows(IOException.class, () -> ModelSet.load(settings("tensorrt", false), engines));
+        assertTrue(e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + repo.resolve("m")),
+                e.getMessage());
         assertTrue(trtLoads.isEmpty(), "TensorRT must never be handed the ONNX file: " + trtLoads);
         assertTrue(e.getMessage().contains("engine tensorrt cannot load the unet"), e.getMessage());
         assertTrue(e.getMessage().contains(repo.resolve("m/unet/engine.plan") + " does not exist"), e.getMessage());
@@ -150,6 +152,21 @@ class EngineOverrideTest {
     }
 
     @Test
+    void aMissingLibraryForEveryModelStaysAMissingLibraryFailure() throws Exception {
+        Path m = model(x -> {
+            x.components.get(ModelManifest.UNET).file = "unet/engine.plan";
+            x.components.get(ModelManifest.UNET).engine = "tensorrt";
+        });
+        Files.write(m.resolve("unet/engine.plan"), new byte[] {1});
+        Engines engines = new Engines().register(recordingOrt).register(missingTrt);
+        EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", false), engines));
+        assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind(), "serve exits 3 for it");
+        assertTrue(e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + m + ": "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("libnvinfer.so.10 not found"), e.getMessage());
+    }
+
+    @Test
     void fallbackWithoutAnOnnxFileRefusesNamingIt() throws Exception {
         Path m = model(x -> {
             x.components.get(ModelManifest.UNET).file = "unet/engine.plan";
@@ -158,8 +175,7 @@ class EngineOverrideTest {
         Files.write(m.resolve("unet/engine.plan"), new byte[] {1});
         Files.delete(m.resolve("unet/model.onnx"));
         Engines engines = new Engines().register(recordingOrt).register(missingTrt);
-        EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", true), engines));
-        assertEquals(EngineException.Kind.INVALID_MODEL, e.kind());
+        IOException e = assertThrows(IOException.class, () -> ModelSet.load(settings("", true), engines));
         assertTrue(e.getMessage().contains("engine onnxruntime cannot load the unet"), e.getMessage());
         assertTrue(e.getMessage().contains(repo.resolve("m/unet/model.onnx") + " does not exist"), e.getMessage());
     }
@@ -168,7 +184,7 @@ class EngineOverrideTest {
     void aManifestThatGivesTensorRtAnOnnxFileIsRefusedBeforeLoading() throws Exception {
         model(x -> x.components.get(ModelManifest.UNET).engine = "tensorrt");
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
-        EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", false), engines));
+        IOException e = assertThrows(IOException.class, () -> ModelSet.load(settings("", false), engines));
         assertTrue(trtLoads.isEmpty(), trtLoads.toString());
         assertTrue(e.getMessage().contains("names the ONNX file unet/model.onnx for engine tensorrt"), e.getMessage());
     }

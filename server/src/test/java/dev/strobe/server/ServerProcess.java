@@ -36,11 +36,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code Main serve} on port 0 with the tiny models and {@code extra} options. */
     static ServerProcess start(String... extra) throws IOException {
+        return start(TinyModels.dir(), extra);
+    }
+
+    /** Starts {@code Main serve} on port 0 with the model repository {@code models} and {@code extra} options. */
+    static ServerProcess start(Path models, String... extra) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
                 "dev.strobe.server.Main", "serve", "--port", "0", "--http-port", "0", "--host", "127.0.0.1",
-                "--models", TinyModels.dir().toString()));
+                "--models", models.toString()));
         cmd.addAll(List.of(extra));
         return new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }

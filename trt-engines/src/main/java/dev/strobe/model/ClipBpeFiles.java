@@ -60,17 +60,51 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
 
     /** Reads {@code dir/vocab.json} and {@code dir/merges.txt} (optimum / Hugging Face layout). */
     public static ClipBpeFiles fromFolder(Path dir) throws IOException {
-        Map<String, Integer> vocab = new Gson().fromJson(
-                Files.readString(dir.resolve("vocab.json")),
-                new TypeToken<LinkedHashMap<String, Integer>>() {}.getType());
+        Path vocabFile = dir.resolve("vocab.json");
+        Path mergesFile = dir.resolve("merges.txt");
+        for (Path f : List.of(vocabFile, mergesFile)) {
+            if (!Files.isRegularFile(f)) {
+                throw new IOException(f + " does not exist; a CLIP tokenizer folder holds vocab.json and merges.txt");
+            }
+        }
+        Map<String, Integer> vocab;
+        try {
+            vocab = new Gson().fromJson(Files.readString(vocabFile),
+                    new TypeToken<LinkedHashMap<String, Integer>>() {}.getType());
+        } catch (com.google.gson.JsonParseException | NumberFormatException
+                | java.nio.charset.CharacterCodingException e) {
+            throw new IOException(vocabFile + " is not a CLIP vocabulary (a JSON object of token to id): "
+                    + firstLine(e), e);
+        }
+        if (vocab == null || vocab.isEmpty()) {
+            throw new IOException(vocabFile + " is not a CLIP vocabulary: it is empty");
+        }
         List<String[]> merges = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("merges.txt"), StandardCharsets.UTF_8)) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(mergesFile, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(mergesFile + " is not BPE merges: it is not UTF-8 text", e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             if (line.startsWith("#version") || line.isBlank()) {
                 continue;
             }
-            merges.add(split(line));
+            try {
+                merges.add(split(line));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(mergesFile + " line " + (i + 1) + " is " + e.getMessage(), e);
+            }
         }
         return new ClipBpeFiles(List.copyOf(merges), Map.copyOf(vocab));
+    }
+
+    private static String firstLine(Exception e) {
+        Throwable t = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl >= 0 ? m.substring(0, nl) : m).strip();
     }
 
     /** Writes {@code vocab.json} and {@code merges.txt} into {@code dir} (optimum's layout). */
@@ -87,7 +121,8 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
     private static String[] split(String line) {
         int sp = line.indexOf(' ');
         if (sp <= 0 || sp != line.lastIndexOf(' ')) {
-            throw new IllegalArgumentException("not a BPE merge line: '" + line + "'");
+            throw new IllegalArgumentException("not a BPE merge line: '"
+                    + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "'");
         }
         return new String[] {line.substring(0, sp), line.substring(sp + 1)};
     }

@@ -2,6 +2,7 @@ package dev.strobe.client.cli;
 
 import dev.strobe.api.v1.ListModelsResponse;
 import dev.strobe.api.v1.ModelInfo;
+import dev.strobe.api.v1.UnavailableModel;
 import dev.strobe.client.ClientConfigurationException;
 import dev.strobe.client.StrobeClient;
 import dev.strobe.client.StrobeException;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code strobe models}: prints the models a server serves and their limits, as a table or (with
- * {@code --json}) as one JSON object. Runs on the main thread; same connection options and exit codes
+ * {@code strobe models}: prints the models a server serves and their limits, then the model folders
+ * it found but could not load with the reason, as a table or (with {@code --json}) as one JSON
+ * object. Runs on the main thread; same connection options and exit codes
  * as {@link GenerateMain}.
  */
 @Command(name = "models", mixinStandardHelpOptions = true, sortOptions = false,
@@ -87,6 +89,13 @@ public final class ModelsMain implements Callable<Integer> {
     if (response.getModelsCount() == 0) {
       out.println("(the server serves no models)");
     }
+    if (response.getUnavailableModelsCount() > 0) {
+      out.println();
+      out.println("UNAVAILABLE (found by the server but not loaded; not served):");
+      for (UnavailableModel u : response.getUnavailableModelsList()) {
+        out.println("  " + u.getName() + ": " + GenerateMain.oneLine(u.getReason()));
+      }
+    }
   }
 
   private static String prediction(ModelInfo m) {
@@ -121,6 +130,15 @@ public final class ModelsMain implements Callable<Integer> {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("default_model", response.getDefaultModel());
     root.put("models", models);
+    List<Map<String, Object>> unavailable = new ArrayList<>();
+    for (UnavailableModel u : response.getUnavailableModelsList()) {
+      Map<String, Object> model = new LinkedHashMap<>();
+      model.put("name", u.getName());
+      model.put("folder", u.getFolder());
+      model.put("reason", u.getReason());
+      unavailable.add(model);
+    }
+    root.put("unavailable_models", unavailable);
     return CliSupport.GSON.toJson(root);
   }
 }

@@ -62,6 +62,32 @@ class ModelsMainTest {
   }
 
   @Test
+  void listsTheModelsThatDidNotLoadWithTheirReason() {
+    String reason = "model folder /models/broken: unet/model.onnx has no input 'text_embeds'";
+    fake.withUnavailable("broken", "/models/broken", reason);
+    assertEquals(ExitCodes.OK, run());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("UNAVAILABLE"), text);
+    assertTrue(text.lines().anyMatch(l -> l.strip().equals("broken: " + reason)), text);
+    assertTrue(text.lines().noneMatch(l -> l.startsWith("broken ")), "listed as served: " + text);
+
+    out.reset();
+    assertEquals(ExitCodes.OK, run("--json"));
+    JsonObject json = JsonParser.parseString(out.toString(StandardCharsets.UTF_8).strip()).getAsJsonObject();
+    JsonObject u = json.getAsJsonArray("unavailable_models").get(0).getAsJsonObject();
+    assertEquals("broken", u.get("name").getAsString());
+    assertEquals("/models/broken", u.get("folder").getAsString());
+    assertEquals(reason, u.get("reason").getAsString());
+    assertEquals(1, json.getAsJsonArray("models").size());
+  }
+
+  @Test
+  void saysNothingOfUnavailableModelsWhenAllLoaded() {
+    assertEquals(ExitCodes.OK, run());
+    assertTrue(!out.toString(StandardCharsets.UTF_8).contains("UNAVAILABLE"));
+  }
+
+  @Test
   void aRefusalIsOneErrorLine() {
     fake.failListModels(Status.UNAUTHENTICATED.withDescription("a bearer token is required"));
     assertEquals(ExitCodes.SERVER_ERROR, run());

@@ -57,6 +57,15 @@ public final class FakeImageGenerator extends ImageGeneratorGrpc.ImageGeneratorI
     return this;
   }
 
+  private final List<dev.strobe.api.v1.UnavailableModel> unavailable = new CopyOnWriteArrayList<>();
+
+  /** ListModels also reports this model folder as one that did not load. */
+  public FakeImageGenerator withUnavailable(String name, String folder, String reason) {
+    unavailable.add(dev.strobe.api.v1.UnavailableModel.newBuilder()
+        .setName(name).setFolder(folder).setReason(reason).build());
+    return this;
+  }
+
   /** The next ListModels calls fail with these statuses, then it answers. */
   public FakeImageGenerator failListModels(Status... statuses) {
     listModelsFailures.addAll(List.of(statuses));
@@ -106,6 +115,7 @@ public final class FakeImageGenerator extends ImageGeneratorGrpc.ImageGeneratorI
             .setMinWidth(64).setMaxWidth(2048).setMinHeight(64).setMaxHeight(2048).setSizeMultiple(64)
             .setDefaultWidth(DEFAULT_SIDE).setDefaultHeight(DEFAULT_SIDE).setMaxBatch(4)
             .setEngine("fake").setIsDefault(true).setTimestepSpacing("trailing"))
+        .addAllUnavailableModels(unavailable)
         .build());
     responseObserver.onCompleted();
   }
