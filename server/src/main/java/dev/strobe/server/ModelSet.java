@@ -115,12 +115,29 @@ final class ModelSet implements AutoCloseable {
             log.warn("serving {} of {} models; unavailable: {}", loaded.size(), loaded.size() + unavailable.size(),
                     unavailable.stream().map(UnavailableModel::name).toList());
         }
-        return new ModelSet(loaded, unavailable);
+        return new ModelSet(loaded, unavailable.stream().map(u -> forClients(s.modelsDir(), u)).toList());
     }
 
     private static void unavailable(List<UnavailableModel> out, String name, Path dir, String reason) {
         log.error("model {} is unavailable: {}", name, reason);
         out.add(new UnavailableModel(name, dir.toString(), reason));
+    }
+
+    /**
+     * An unavailable model as clients see it (ListModels, GET /v1/models, NOT_FOUND): its folder
+     * and every path in its reason relative to the models directory, so that the server's own
+     * file layout stays in its log and start-up errors.
+     */
+    static UnavailableModel forClients(Path modelsDir, UnavailableModel u) {
+        Path root = modelsDir.toAbsolutePath().normalize();
+        Path dir = Path.of(u.folder()).toAbsolutePath().normalize();
+        String folder = dir.startsWith(root) && !dir.equals(root)
+                ? root.relativize(dir).toString()
+                : String.valueOf(dir.getFileName());
+        String reason = u.reason().replace(u.folder(), folder)
+                .replace(root + java.io.File.separator, "")
+                .replace(modelsDir + java.io.File.separator, "");
+        return new UnavailableModel(u.name(), folder, reason);
     }
 
     /** The server starts when at least one model, and the configured default model, loaded. */

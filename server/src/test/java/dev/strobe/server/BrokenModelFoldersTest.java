@@ -1,5 +1,6 @@
 package dev.strobe.server;
 
+import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,7 +134,7 @@ class BrokenModelFoldersTest {
 
         String name = InProcessServerBuilder.generateName();
         ServerSettings s = ServerSettings.forModels(repo, 0).toBuilder().httpPort(0).build();
-        server = StrobeServer.start(s, InProcessServerBuilder.forName(name));
+        server = StrobeServer.start(s, GrpcTransport.using(InProcessServerBuilder.forName(name)));
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -150,13 +151,13 @@ class BrokenModelFoldersTest {
     @ParameterizedTest
     @MethodSource("damages")
     void eachBrokenFolderIsUnavailableWithOneSentenceNamingFolderFileAndProblem(Damage d) {
-        Path folder = repo.resolve(d.folder());
         dev.strobe.service.UnavailableModel u = server.service().unavailableModels().stream()
-                .filter(x -> x.folder().equals(folder.toString())).findFirst()
+                .filter(x -> x.folder().equals(d.folder())).findFirst()
                 .orElseThrow(() -> new AssertionError(d.folder() + " is not listed as unavailable: "
                         + server.service().unavailableModels()));
         String r = u.reason();
-        assertTrue(r.startsWith("model folder " + folder + ": "), r);
+        assertTrue(r.startsWith("model folder " + d.folder() + ": "), r);
+        assertFalse(r.contains(repo.toString()), "the server's own paths stay out of what clients see: " + r);
         assertTrue(r.contains(d.file()), "names " + d.file() + ": " + r);
         assertTrue(r.contains(d.problem()), "says " + d.problem() + ": " + r);
         assertFalse(r.contains("\n"), "one line: " + r);
@@ -188,7 +189,7 @@ class BrokenModelFoldersTest {
         assertEquals(damages().size(), r.getUnavailableModelsCount(), r.toString());
         for (Damage d : damages()) {
             UnavailableModel u = r.getUnavailableModelsList().stream()
-                    .filter(x -> x.getFolder().equals(repo.resolve(d.folder()).toString())).findFirst()
+                    .filter(x -> x.getFolder().equals(d.folder())).findFirst()
                     .orElseThrow(() -> new AssertionError(d.folder() + " missing from ListModels: " + r));
             assertTrue(u.getReason().contains(d.file()) && u.getReason().contains(d.problem()), u.getReason());
         }
@@ -210,7 +211,7 @@ class BrokenModelFoldersTest {
         for (Damage d : damages()) {
             JsonObject u = null;
             for (JsonElement e : unavailable) {
-                if (e.getAsJsonObject().get("folder").getAsString().equals(repo.resolve(d.folder()).toString())) {
+                if (e.getAsJsonObject().get("folder").getAsString().equals(d.folder())) {
                     u = e.getAsJsonObject();
                 }
             }
