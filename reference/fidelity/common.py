@@ -61,18 +61,55 @@ def f32_b64(values):
 
 KERNELS = ["default", "avx2", "avx512"]
 
+# The CPU flags torch's ATen needs for each kernel (aten/src/ATen/cpu/vec); a kernel the CPU lacks
+# is not tried: forcing it with ATEN_CPU_CAPABILITY dies with SIGILL on some operations.
+KERNEL_FLAGS = {"default": set(), "avx2": {"avx2", "fma"},
+                "avx512": {"avx512f", "avx512bw", "avx512vl", "avx512dq"}}
 
-def per_kernel(script, *args):
-    """Runs `script --child ARGS` once per ATEN_CPU_CAPABILITY this CPU supports (torch reads the
-    variable when it loads, hence a process each); returns {capability: the child's JSON stdout}."""
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def runnable_kernels():
+    """The kernels of KERNELS this CPU can run, printing the ones it cannot."""
+    flags = cpu_flags()
+    out = []
+    for k in KERNELS:
+        if KERNEL_FLAGS[k] <= flags:
+            out.append(k)
+        else:
+            print("kernel %s: this CPU lacks %s; left out (the committed fixture keeps it)"
+                  % (k.upper(), " ".join(sorted(KERNEL_FLAGS[k] - flags))))
+    return out
+
+
+def run_child(script, kernel, *args):
+    """Runs `script ARGS` with ATEN_CPU_CAPABILITY=kernel (torch reads it when it loads, hence a
+    process each); returns its JSON stdout."""
     import json
     import subprocess
+    env = dict(os.environ, ATEN_CPU_CAPABILITY=kernel)
+    proc = subprocess.run([sys.executable, "-W", "ignore", script, *args], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit("%s with ATEN_CPU_CAPABILITY=%s failed (exit %d): %s"
+                         % (os.path.basename(script), kernel, proc.returncode, proc.stderr.strip()[-2000:]))
+    return json.loads(proc.stdout)
+
+
+def per_kernel(script, *args):
+    """Runs `script --child ARGS` once per kernel this CPU runs; returns {capability: result}."""
     out = {}
-    for k in KERNELS:
-        env = dict(os.environ, ATEN_CPU_CAPABILITY=k)
-        proc = subprocess.run([sys.executable, "-W", "ignore", script, "--child", *args], env=env,
-                              check=True, capture_output=True, text=True)
-        res = json.loads(proc.stdout)
+    for k in runnable_kernels():
+        res = run_child(script, k, "--child", *args)
         if res["capability"].lower() != k:
             print("kernel %s: this CPU runs %s instead; left out" % (k, res["capability"]))
             continue

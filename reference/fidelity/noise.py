@@ -12,15 +12,12 @@ Usage: python noise.py [--out DIR]      writes DIR/noise.json.gz
 import base64
 import hashlib
 import json
-import os
 import random
-import subprocess
 import sys
 
 import common
 
 FULL_VALUES = 4096
-KERNELS = ["default", "avx2", "avx512"]
 
 
 def cases():
@@ -67,11 +64,8 @@ def main():
     import torch  # noqa: F401 (imported for the version in the header)
     kernels = {}
     values = {}
-    for k in KERNELS:
-        env = dict(os.environ, ATEN_CPU_CAPABILITY=k)
-        proc = subprocess.run([sys.executable, "-W", "ignore", __file__, "--draw", k], env=env,
-                              check=True, capture_output=True, text=True)
-        res = json.loads(proc.stdout)
+    for k in common.runnable_kernels():
+        res = common.run_child(__file__, k, "--draw", k)
         if res["capability"].lower() != k:
             print("kernel %s: this CPU runs %s instead; left out" % (k, res["capability"]))
             continue
