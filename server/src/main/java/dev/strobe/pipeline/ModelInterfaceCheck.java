@@ -1,5 +1,6 @@
 package dev.strobe.pipeline;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.EngineInfo;
 import dev.strobe.engine.TensorSpec;
 import dev.strobe.model.ModelManifest;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  */
 final class ModelInterfaceCheck {
     static final List<String> UNET_INPUTS =
-            List.of("sample", PipelineConfig.UNET_TIMESTEP, "encoder_hidden_states", "text_embeds", "time_ids");
+            SdxlTensors.UNET_INPUTS;
     /** SDXL's time ids: original size, crop offset, target size. */
     private static final int TIME_IDS = 6;
 
@@ -40,20 +41,20 @@ final class ModelInterfaceCheck {
         Component te2 = components.get(ModelManifest.TEXT_ENCODER_2);
         Component unet = components.get(ModelManifest.UNET);
         Component vae = components.get(ModelManifest.VAE_DECODER);
-        requireInput(folder, te1, "input_ids", "a CLIP text encoder", "");
-        requireInput(folder, te2, "input_ids", "a CLIP text encoder", "");
+        requireInput(folder, te1, SdxlTensors.INPUT_IDS, "a CLIP text encoder", "");
+        requireInput(folder, te2, SdxlTensors.INPUT_IDS, "a CLIP text encoder", "");
         for (String in : UNET_INPUTS) {
-            requireInput(folder, unet, in, "an SDXL UNet", in.equals("text_embeds") || in.equals("time_ids")
+            requireInput(folder, unet, in, "an SDXL UNet", in.equals(SdxlTensors.TEXT_EMBEDS) || in.equals(SdxlTensors.TIME_IDS)
                     ? " (SDXL's added text-time conditioning; an SD 1.x/2.x UNet cannot be served)" : "");
         }
-        requireInput(folder, vae, "latent_sample", "a VAE decoder", "");
+        requireInput(folder, vae, SdxlTensors.LATENT_SAMPLE, "a VAE decoder", "");
         TensorSpec hidden1 = requireOutput(folder, te1, config.hidden1(), "hidden");
         TensorSpec hidden2 = requireOutput(folder, te2, config.hidden2(), "hidden");
         TensorSpec pooled = requireOutput(folder, te2, config.pooled2(), "pooled");
         requireOutput(folder, unet, config.unetOutput(), "out");
         requireOutput(folder, vae, config.vaeOutput(), "image");
 
-        TensorSpec context = unet.info().input("encoder_hidden_states").orElseThrow();
+        TensorSpec context = unet.info().input(SdxlTensors.ENCODER_HIDDEN_STATES).orElseThrow();
         long w1 = last(hidden1);
         long w2 = last(hidden2);
         long wc = last(context);
@@ -63,7 +64,7 @@ final class ModelInterfaceCheck {
                     + te2.file() + " " + hidden2.name() + ") = " + (w1 + w2) + "; the encoders and the UNet must come"
                     + " from the same SDXL checkpoint");
         }
-        TensorSpec textEmbeds = unet.info().input("text_embeds").orElseThrow();
+        TensorSpec textEmbeds = unet.info().input(SdxlTensors.TEXT_EMBEDS).orElseThrow();
         long wp = last(pooled);
         long wt = last(textEmbeds);
         if (wp > 0 && wt > 0 && wp != wt) {
@@ -71,13 +72,13 @@ final class ModelInterfaceCheck {
                     + pooled.name() + " is " + wp + " wide; the encoders and the UNet must come from the same SDXL"
                     + " checkpoint");
         }
-        long ids = last(unet.info().input("time_ids").orElseThrow());
+        long ids = last(unet.info().input(SdxlTensors.TIME_IDS).orElseThrow());
         if (ids > 0 && ids != TIME_IDS) {
             throw new ModelProblem(folder, unet.file() + " takes time_ids " + ids + " wide; SDXL's are " + TIME_IDS
                     + " (original size, crop, target size)");
         }
-        requireChannels(folder, unet, unet.info().input("sample").orElseThrow(), config.latentChannels());
-        requireChannels(folder, vae, vae.info().input("latent_sample").orElseThrow(), config.latentChannels());
+        requireChannels(folder, unet, unet.info().input(SdxlTensors.SAMPLE).orElseThrow(), config.latentChannels());
+        requireChannels(folder, vae, vae.info().input(SdxlTensors.LATENT_SAMPLE).orElseThrow(), config.latentChannels());
     }
 
     private static void requireInput(Path folder, Component c, String name, String what, String why) {

@@ -1,5 +1,6 @@
 package dev.strobe.pipeline;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.Engine;
 import dev.strobe.engine.EngineException;
 import dev.strobe.engine.Engines;
@@ -71,7 +72,7 @@ public final class ModelLoader {
             Engine unet = component(entry, ModelManifest.UNET, loaded, checked);
             Engine vae = component(entry, ModelManifest.VAE_DECODER, loaded, checked);
             ModelInterfaceCheck.check(entry.dir(), config, checked);
-            TensorSpec t = unet.info().input("timestep").orElseThrow();
+            TensorSpec t = unet.info().input(SdxlTensors.TIMESTEP).orElseThrow();
             if (!t.dataType().isFloating() && spacing == TimestepSpacing.SGM_UNIFORM) {
                 throw new EngineException(EngineException.Kind.INVALID_MODEL, m.name
                         + ": the UNet takes integer timesteps but sgm_uniform needs fractional ones;"

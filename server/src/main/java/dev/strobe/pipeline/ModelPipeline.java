@@ -1,5 +1,6 @@
 package dev.strobe.pipeline;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.DataType;
 import dev.strobe.engine.Engine;
 import dev.strobe.engine.EngineException;
@@ -41,7 +42,7 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
         this.unet = unet;
         this.vae = vae;
         this.schedule = config.schedule();
-        this.timestepSpec = unet.info().input(PipelineConfig.UNET_TIMESTEP).orElseThrow(() -> new EngineException(
+        this.timestepSpec = unet.info().input(SdxlTensors.TIMESTEP).orElseThrow(() -> new EngineException(
                 EngineException.Kind.INVALID_MODEL, "the UNet has no input named 'timestep'"));
         this.limits = new StageLimits(
                 Math.min(textEncoder.info().maxBatch(), textEncoder2.info().maxBatch()),
@@ -77,9 +78,9 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
             System.arraycopy(prompts.get(i).ids1(), 0, ids1, i * 77, 77);
             System.arraycopy(prompts.get(i).ids2(), 0, ids2, i * 77, 77);
         }
-        float[] h1 = run(textEncoder, Map.of("input_ids", ids(textEncoder, ids1, b)), config.hidden1()).floats();
+        float[] h1 = run(textEncoder, Map.of(SdxlTensors.INPUT_IDS, ids(textEncoder, ids1, b)), config.hidden1()).floats();
         Map<String, Tensor> out2 = textEncoder2.run(
-                Map.of("input_ids", ids(textEncoder2, ids2, b)), Set.of(config.hidden2(), config.pooled2()));
+                Map.of(SdxlTensors.INPUT_IDS, ids(textEncoder2, ids2, b)), Set.of(config.hidden2(), config.pooled2()));
         float[] h2 = out2.get(config.hidden2()).floats();
         float[] p2 = out2.get(config.pooled2()).floats();
         int d1 = h1.length / (b * 77);
@@ -141,11 +142,11 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
             System.arraycopy(TimeIds.of(s.size().height(), s.size().width()), 0, timeIds, i * 6, 6);
         }
         Map<String, Tensor> inputs = Map.of(
-                "sample", Tensor.ofFloats(sample, b, first.channels(), first.latentHeight(), first.latentWidth()),
-                PipelineConfig.UNET_TIMESTEP, timestepTensor(timesteps),
-                "encoder_hidden_states", Tensor.ofFloats(hidden, b, 77, hiddenLen / 77),
-                "text_embeds", Tensor.ofFloats(pooled, b, pooledLen),
-                "time_ids", Tensor.ofFloats(timeIds, b, 6));
+                SdxlTensors.SAMPLE, Tensor.ofFloats(sample, b, first.channels(), first.latentHeight(), first.latentWidth()),
+                SdxlTensors.TIMESTEP, timestepTensor(timesteps),
+                SdxlTensors.ENCODER_HIDDEN_STATES, Tensor.ofFloats(hidden, b, 77, hiddenLen / 77),
+                SdxlTensors.TEXT_EMBEDS, Tensor.ofFloats(pooled, b, pooledLen),
+                SdxlTensors.TIME_IDS, Tensor.ofFloats(timeIds, b, 6));
         float[] out = run(unet, inputs, config.unetOutput()).floats();
         PredictionType prediction = config.prediction();
         for (int i = 0; i < b; i++) {
@@ -169,7 +170,7 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
                 latents[i * n + k] = x0[k] * scale;
             }
         }
-        Tensor out = run(vae, Map.of("latent_sample",
+        Tensor out = run(vae, Map.of(SdxlTensors.LATENT_SAMPLE,
                 Tensor.ofFloats(latents, b, first.channels(), first.latentHeight(), first.latentWidth())),
                 config.vaeOutput());
         int height = (int) out.dim(2);
@@ -204,7 +205,7 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
     }
 
     private static Tensor ids(Engine encoder, long[] ids, int b) {
-        DataType type = encoder.info().input("input_ids").map(TensorSpec::dataType).orElse(DataType.INT64);
+        DataType type = encoder.info().input(SdxlTensors.INPUT_IDS).map(TensorSpec::dataType).orElse(DataType.INT64);
         return Tensor.ofLongs(type.isFloating() ? DataType.INT64 : type, ids, b, 77);
     }
 

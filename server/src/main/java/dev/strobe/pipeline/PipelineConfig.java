@@ -1,5 +1,6 @@
 package dev.strobe.pipeline;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.pipeline.schedule.EulerSchedule;
 import dev.strobe.pipeline.schedule.PredictionType;
@@ -21,7 +22,6 @@ public record PipelineConfig(
         String unetOutput,
         String vaeOutput) {
 
-    public static final String UNET_TIMESTEP = "timestep";
 
     /** Output roles in the manifest and their defaults (optimum's names). */
     public static PipelineConfig from(ModelManifest m, EulerSchedule schedule) {
@@ -32,11 +32,11 @@ public record PipelineConfig(
                 m.latentChannels,
                 m.vaeScaleFactor,
                 m.vaeScalingFactor,
-                role(m, ModelManifest.TEXT_ENCODER, "hidden", "hidden_states.11"),
-                role(m, ModelManifest.TEXT_ENCODER_2, "hidden", "hidden_states.31"),
-                role(m, ModelManifest.TEXT_ENCODER_2, "pooled", "text_embeds"),
-                role(m, ModelManifest.UNET, "out", "out_sample"),
-                role(m, ModelManifest.VAE_DECODER, "image", "sample"));
+                role(m, ModelManifest.TEXT_ENCODER, "hidden", SdxlTensors.hiddenStates(11)),
+                role(m, ModelManifest.TEXT_ENCODER_2, "hidden", SdxlTensors.hiddenStates(31)),
+                role(m, ModelManifest.TEXT_ENCODER_2, "pooled", SdxlTensors.TEXT_EMBEDS),
+                role(m, ModelManifest.UNET, "out", SdxlTensors.OUT_SAMPLE),
+                role(m, ModelManifest.VAE_DECODER, "image", SdxlTensors.VAE_SAMPLE));
     }
 
     private static String role(ModelManifest m, String component, String role, String fallback) {

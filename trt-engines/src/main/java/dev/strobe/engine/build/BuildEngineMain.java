@@ -1,5 +1,6 @@
 package dev.strobe.engine.build;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
@@ -157,7 +158,7 @@ public final class BuildEngineMain implements Callable<Integer> {
         }
         stdout.println("equivalent trtexec command:");
         stdout.println("  " + TrtexecCommand.line(request));
-        if (precision() == Precision.FP16 && inputs.stream().anyMatch(i -> i.name().equals("latent_sample"))) {
+        if (precision() == Precision.FP16 && inputs.stream().anyMatch(i -> i.name().equals(SdxlTensors.LATENT_SAMPLE))) {
             stdout.println("  note: this looks like a VAE decoder; the stock SDXL VAE overflows in fp16 (NaN, black"
                     + " images): build it in fp16 only from the fp16-fix VAE (scripts/export_vae_onnx.py), else without --fp16");
         }

@@ -1,5 +1,6 @@
 package dev.strobe.engine.build;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.tensorrt.ShapeRange;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,19 +74,19 @@ public final class ProfileShapes {
 
     private static long known(String name, int dim, Dims dims) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
-        if (n.equals("encoder_hidden_states") && dim == 1) {
+        if (n.equals(SdxlTensors.ENCODER_HIDDEN_STATES) && dim == 1) {
             return dims.textLength();
         }
-        if (n.equals("encoder_hidden_states") && dim == 2) {
+        if (n.equals(SdxlTensors.ENCODER_HIDDEN_STATES) && dim == 2) {
             return dims.textDim();
         }
-        if (n.equals("text_embeds") && dim == 1) {
+        if (n.equals(SdxlTensors.TEXT_EMBEDS) && dim == 1) {
             return dims.pooledDim();
         }
-        if (n.equals("time_ids") && dim == 1) {
+        if (n.equals(SdxlTensors.TIME_IDS) && dim == 1) {
             return dims.timeIds();
         }
-        if (n.equals("input_ids") && dim == 1) {
+        if (n.equals(SdxlTensors.INPUT_IDS) && dim == 1) {
             return dims.textLength();
         }
         throw new IllegalArgumentException("input '" + name + "' dimension " + dim
@@ -98,10 +99,10 @@ public final class ProfileShapes {
      */
     public static List<OnnxInputs.Input> sdxlUnet(boolean scalarTimestep) {
         return List.of(
-                new OnnxInputs.Input("sample", "float32", new long[] {-1, 4, -1, -1}),
-                new OnnxInputs.Input("timestep", "float32", scalarTimestep ? new long[0] : new long[] {-1}),
-                new OnnxInputs.Input("encoder_hidden_states", "float32", new long[] {-1, 77, 2048}),
-                new OnnxInputs.Input("text_embeds", "float32", new long[] {-1, 1280}),
-                new OnnxInputs.Input("time_ids", "float32", new long[] {-1, 6}));
+                new OnnxInputs.Input(SdxlTensors.SAMPLE, "float32", new long[] {-1, 4, -1, -1}),
+                new OnnxInputs.Input(SdxlTensors.TIMESTEP, "float32", scalarTimestep ? new long[0] : new long[] {-1}),
+                new OnnxInputs.Input(SdxlTensors.ENCODER_HIDDEN_STATES, "float32", new long[] {-1, 77, 2048}),
+                new OnnxInputs.Input(SdxlTensors.TEXT_EMBEDS, "float32", new long[] {-1, 1280}),
+                new OnnxInputs.Input(SdxlTensors.TIME_IDS, "float32", new long[] {-1, 6}));
     }
 }

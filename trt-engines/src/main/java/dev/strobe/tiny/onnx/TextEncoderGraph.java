@@ -1,5 +1,6 @@
 package dev.strobe.tiny.onnx;
 
+import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.NORM_EPSILON;
 import static dev.strobe.tiny.TinyArchitecture.SEQUENCE_LENGTH;
 import static dev.strobe.tiny.onnx.OnnxGraphBuilder.FLOAT;
@@ -16,11 +17,11 @@ import java.util.List;
  * twin) is documented on {@code dev.strobe.tiny.reference.TextEncoderMath} (test sources: the reference only tests use).
  */
 public final class TextEncoderGraph {
-    public static final String INPUT_IDS = "input_ids";
-    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
-    public static final String POOLER_OUTPUT = "pooler_output";
-    public static final String TEXT_EMBEDS = "text_embeds";
-    public static final String HIDDEN_STATES_PREFIX = "hidden_states.";
+    public static final String INPUT_IDS = SdxlTensors.INPUT_IDS;
+    public static final String LAST_HIDDEN_STATE = SdxlTensors.LAST_HIDDEN_STATE;
+    public static final String POOLER_OUTPUT = SdxlTensors.POOLER_OUTPUT;
+    public static final String TEXT_EMBEDS = SdxlTensors.TEXT_EMBEDS;
+    public static final String HIDDEN_STATES_PREFIX = SdxlTensors.HIDDEN_STATES_PREFIX;
 
     private TextEncoderGraph() {}
 

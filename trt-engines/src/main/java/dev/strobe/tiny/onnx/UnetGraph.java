@@ -1,5 +1,6 @@
 package dev.strobe.tiny.onnx;
 
+import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.ATTENTION_WIDTH;
 import static dev.strobe.tiny.TinyArchitecture.BLUR_CELL;
 import static dev.strobe.tiny.TinyArchitecture.BLUR_SIGMA_LOW;
@@ -30,12 +31,12 @@ import java.util.List;
  * follows it line by line so that float rounding matches closely.
  */
 public final class UnetGraph {
-    public static final String SAMPLE = "sample";
-    public static final String TIMESTEP = "timestep";
-    public static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
-    public static final String TEXT_EMBEDS = "text_embeds";
-    public static final String TIME_IDS_INPUT = "time_ids";
-    public static final String OUT_SAMPLE = "out_sample";
+    public static final String SAMPLE = SdxlTensors.SAMPLE;
+    public static final String TIMESTEP = SdxlTensors.TIMESTEP;
+    public static final String ENCODER_HIDDEN_STATES = SdxlTensors.ENCODER_HIDDEN_STATES;
+    public static final String TEXT_EMBEDS = SdxlTensors.TEXT_EMBEDS;
+    public static final String TIME_IDS_INPUT = SdxlTensors.TIME_IDS;
+    public static final String OUT_SAMPLE = SdxlTensors.OUT_SAMPLE;
 
     private UnetGraph() {}
 

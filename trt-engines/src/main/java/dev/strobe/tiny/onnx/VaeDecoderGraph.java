@@ -1,5 +1,6 @@
 package dev.strobe.tiny.onnx;
 
+import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.LATENT_CHANNELS;
 import static dev.strobe.tiny.TinyArchitecture.VAE_SCALE_FACTOR;
 import static dev.strobe.tiny.TinyArchitecture.VAE_SCALING_FACTOR;
@@ -14,8 +15,8 @@ import java.util.List;
  * twin) is documented on {@code dev.strobe.tiny.reference.VaeDecoderMath} (test sources: the reference only tests use).
  */
 public final class VaeDecoderGraph {
-    public static final String LATENT_SAMPLE = "latent_sample";
-    public static final String SAMPLE = "sample";
+    public static final String LATENT_SAMPLE = SdxlTensors.LATENT_SAMPLE;
+    public static final String SAMPLE = SdxlTensors.VAE_SAMPLE;
 
     private VaeDecoderGraph() {}
 
