@@ -101,6 +101,13 @@ class Replica:
                 total += float(m.group(2))
         return total
 
+    def gauge(self, name):
+        """A gauge of /metrics (for example strobe_open_streams), summed over its labels."""
+        total = 0.0
+        for m in re.finditer(r'^%s(?:\{[^}]*\})? ([0-9.eE+-]+)$' % re.escape(name), self.metrics(), re.M):
+            total += float(m.group(1))
+        return total
+
     def signal(self, sig):
         self.proc.send_signal(sig)
 
