@@ -94,8 +94,8 @@ public final class FrontendBenchMain implements Callable<Integer> {
                     URI.create("http://localhost:" + server.httpPort()), Duration.ofMinutes(5));
             for (int r = 1; r <= rounds; r++) {
                 boolean grpcFirst = r % 2 == 1;
-                RunSummary first = run(grpcFirst ? grpc : http, mix, window, r, grpcFirst ? "grpc" : "http");
-                RunSummary second = run(grpcFirst ? http : grpc, mix, window, r, grpcFirst ? "http" : "grpc");
+                FrontendRound.Run first = run(grpcFirst ? grpc : http, mix, window, r, grpcFirst ? "grpc" : "http");
+                FrontendRound.Run second = run(grpcFirst ? http : grpc, mix, window, r, grpcFirst ? "http" : "grpc");
                 done.add(grpcFirst ? new FrontendRound(first, second) : new FrontendRound(second, first));
             }
         }
@@ -106,14 +106,17 @@ public final class FrontendBenchMain implements Callable<Integer> {
         return 0;
     }
 
-    private RunSummary run(RequestSender sender, RequestMix mix, RunWindow window, int round, String name)
+    private FrontendRound.Run run(RequestSender sender, RequestMix mix, RunWindow window, int round, String name)
             throws InterruptedException {
+        CpuShare cpu = CpuShare.start();
         RunSummary s = new LoadDriver(sender, mix, new SystemTicker())
                 .runClosedLoop(concurrency, window, new Random(7));
-        out.printf(Locale.ROOT, "round %d  %-4s %d streams: %6.3f images/s, TTFP p50 %s ms p99 %s ms,"
-                        + " final image p50 %s ms, %d completed, %d errors%n",
-                round, name, concurrency, s.imagesPerSecond(), s.timeToFirstPreview().p50(),
-                s.timeToFirstPreview().p99(), s.timeToFinalImage().p50(), s.completed(), s.errorCount());
-        return s;
+        FrontendRound.Run run = new FrontendRound.Run(s, cpu.selfSecondsSinceStart(), cpu.othersSinceStart());
+        out.printf(Locale.ROOT, "round %d  %-4s %d streams: %6.3f images/s (%.3f per CPU-second), TTFP p50 %s ms"
+                        + " p99 %s ms, final image p50 %s ms, %d completed, %d errors, other processes %.0f%% CPU%n",
+                round, name, concurrency, s.imagesPerSecond(), run.imagesPerCpuSecond(), s.timeToFirstPreview().p50(),
+                s.timeToFirstPreview().p99(), s.timeToFinalImage().p50(), s.completed(), s.errorCount(),
+                100 * run.othersCpu());
+        return run;
     }
 }

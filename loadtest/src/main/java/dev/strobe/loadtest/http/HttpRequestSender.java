@@ -9,6 +9,7 @@ import dev.strobe.client.StrobeException;
 import dev.strobe.loadtest.driver.RequestSender;
 import io.grpc.Status;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ public final class HttpRequestSender implements RequestSender {
         Lines lines = new Lines(listener);
         http.sendAsync(b.build(), info -> {
             lines.status = info.statusCode();
-            return HttpResponse.BodySubscribers.fromLineSubscriber(lines);
+            return HttpResponse.BodySubscribers.fromSubscriber(lines);
         }).whenComplete((response, error) -> {
             if (error != null) {
                 lines.fail(Status.UNAVAILABLE.withDescription("HTTP request failed: " + error).withCause(error));
@@ -76,12 +77,13 @@ public final class HttpRequestSender implements RequestSender {
     }
 
     /** The body of one response, line by line; calls the listener until the stream's one end. */
-    private static final class Lines implements Flow.Subscriber<String> {
+    private static final class Lines implements Flow.Subscriber<List<ByteBuffer>> {
         private final GenerationListener listener;
         private final SseEventParser parser = new SseEventParser();
         private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
         private final AtomicBoolean ended = new AtomicBoolean();
         private final List<String> errorBody = new ArrayList<>();
+        private final LineSplitter splitter = new LineSplitter(this::line);
         private volatile int status;
 
         Lines(GenerationListener listener) {
@@ -99,7 +101,13 @@ public final class HttpRequestSender implements RequestSender {
         }
 
         @Override
-        public void onNext(String line) {
+        public void onNext(List<ByteBuffer> chunks) {
+            for (ByteBuffer b : chunks) {
+                splitter.accept(b);
+            }
+        }
+
+        private void line(String line) {
             if (ended.get()) {
                 return;
             }
@@ -111,8 +119,8 @@ public final class HttpRequestSender implements RequestSender {
                 for (GenerationEvent e : parser.line(line)) {
                     listener.onEvent(e);
                 }
-                if (parser.done() && ended.compareAndSet(false, true)) {
-                    subscription.get().cancel();
+                if (parser.done()) {
+                    ended.set(true); // the rest is the response's end; the connection goes back to the pool
                 }
             } catch (SseEventParser.FailureException e) {
                 fail(Status.fromCode(code(e.failure.code())).withDescription(e.failure.message()));
@@ -128,6 +136,7 @@ public final class HttpRequestSender implements RequestSender {
 
         @Override
         public void onComplete() {
+            splitter.finish();
             if (status != 200) {
                 fail(refusal(status, String.join("\n", errorBody)));
             } else {
