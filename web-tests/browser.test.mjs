@@ -32,20 +32,24 @@ try {
 
   // Every value the preview's src takes, recorded by the page itself as it changes.
   await page.evaluate(() => {
-    window.previewSources = [];
-    new MutationObserver(() => window.previewSources.push(document.getElementById("preview").src))
-      .observe(document.getElementById("preview"), { attributes: true, attributeFilter: ["src"] });
+    // One record per assignment, even when several land in one task; each record holds the value
+    // it replaced, so the values shown are the old values after the first plus the current one.
+    window.previewOldValues = [];
+    new MutationObserver((records) => records.forEach((r) => window.previewOldValues.push(r.oldValue)))
+      .observe(document.getElementById("preview"), { attributes: true, attributeFilter: ["src"],
+        attributeOldValue: true });
   });
   await page.fill("#prompt", "a lighthouse on a cliff at dusk, stormy sea");
   await page.selectOption("#model", "tiny-lightning-4step");
-  await page.fill("#size", "512x512");
+  await page.fill("#size", "512x512"); // steps of ~100 ms: every preview reaches a page that keeps up
   await page.fill("#seed", "42");
   await page.click("#generate");
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("done")
       || document.getElementById("status").classList.contains("error"), null, { timeout: 120_000 });
   const status = await page.textContent("#status");
   check(status.startsWith("done"), `the generation finished (status: ${status})`);
-  const sources = await page.evaluate(() => window.previewSources);
+  const sources = await page.evaluate(() => window.previewOldValues.length === 0 ? []
+      : [...window.previewOldValues.slice(1), document.getElementById("preview").getAttribute("src")]);
   check(sources.length === 4, `the preview changed once per step: 4 steps, ${sources.length} changes`);
   check(new Set(sources).size === sources.length && sources.every((s) => s.startsWith("data:image/png;base64,")),
         "each step showed a different PNG preview");

@@ -39,9 +39,11 @@ async function streamed(params) {
   writeFileSync(join(out, "node-streamed.png"), bytes);
 }
 
+// 512x512: a step takes ~100 ms, far longer than a preview's way to the client, so a reader that
+// keeps up gets every one (previews are lossy by design: at 256x256 steps of a few ms can merge).
 // 2. Streamed with strobe's extension: a partial image after every one of the 8 steps.
 {
-  const events = await streamed({ model: "tiny-lightning-8step", prompt: "a lighthouse", size: "256x256",
+  const events = await streamed({ model: "tiny-lightning-8step", prompt: "a lighthouse", size: "512x512",
     strobe_previews: "all" });
   const partials = events.filter((e) => e.type === "image_generation.partial_image");
   check(partials.length === 8 && partials.map((e) => e.step).join(",") === "1,2,3,4,5,6,7,8",

@@ -52,8 +52,10 @@ def main():
     with open(os.path.join(OUT, "python-streamed.png"), "wb") as f:
         f.write(final)
 
+    # 512x512: a step takes ~100 ms, far longer than a preview's way to the client, so a reader that
+    # keeps up gets every one (previews are lossy by design: at 256x256 steps of a few ms can merge).
     # 2. strobe's extension: a partial image after every one of the 8 steps.
-    events = list(client.images.generate(model="tiny-lightning-8step", prompt="a lighthouse", size="256x256",
+    events = list(client.images.generate(model="tiny-lightning-8step", prompt="a lighthouse", size="512x512",
                                          stream=True, extra_body={"strobe_previews": "all"}))
     steps = [e.model_extra["step"] for e in events if e.type == "image_generation.partial_image"]
     check(steps == list(range(1, 9)), f'strobe_previews "all" streams every step ({steps})')
