@@ -29,7 +29,9 @@ echo "web: set up in $(( $(date +%s) - start )) s"
 echo "== web: server"
 log="$out/serve.log"
 : >"$log"
-./strobe serve --port 0 --http-port 0 ${STROBE_MODELS_DIR:+--models "$STROBE_MODELS_DIR"} >"$log" 2>&1 &
+# with a bearer token, so the page's token field and the SDKs' API key are exercised too
+export STROBE_TOKEN="ci-web-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+STROBE_AUTH_TOKENS="$STROBE_TOKEN" ./strobe serve --port 0 --http-port 0 ${STROBE_MODELS_DIR:+--models "$STROBE_MODELS_DIR"} >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do

@@ -4,7 +4,8 @@
 // the request as cancelled. Writes a screenshot of the page after the generation (SCREENSHOT).
 //
 // env: STROBE_HTTP (server), STROBE_LOG (the server's output file), CHROMIUM (the browser),
-//      SCREENSHOT (where the picture goes).
+//      SCREENSHOT (where the picture goes), STROBE_TOKEN (the server's bearer token, if it has one:
+//      the page is first checked without it, then given it in its token field).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +27,17 @@ try {
   page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
 
   await page.goto(base + "/");
+  const token = process.env.STROBE_TOKEN;
+  if (token) {
+    // A server with tokens: the page says why it has no models until the token is given.
+    await page.waitForFunction(() => document.getElementById("status").classList.contains("error"));
+    const refusal = await page.textContent("#status");
+    check(/could not list models: .*token/i.test(refusal), `without a token the page shows the server's refusal (${refusal})`);
+    await page.click("details summary");
+    await page.fill("#token", token);
+    await page.press("#token", "Tab"); // change: the page lists the models again, with the token
+    problems.length = 0; // the browser's console notes the expected 401; nothing else may fail
+  }
   await page.waitForFunction(() => document.querySelectorAll("#model option[value^='tiny']").length > 0);
   const models = await page.$$eval("#model option", (os) => os.map((o) => o.value));
   check(models.includes("tiny-lightning-4step"), `the model list came from GET /v1/models (${models.join(", ")})`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's curl command for the event stream, checked: `curl -N` prints each step's event as it
 # comes; the final image is decoded from the last event and written to $OUT/curl.png.
-# env: STROBE_HTTP (server, default http://127.0.0.1:8080), OUT (folder, default ./out).
+# env: STROBE_HTTP (server, default http://127.0.0.1:8080), OUT (folder, default ./out),
+#      STROBE_TOKEN (bearer token, if the server has tokens).
 set -euo pipefail
 BASE="${STROBE_HTTP:-http://127.0.0.1:8080}"
 OUT="${OUT:-out}"
@@ -9,7 +10,7 @@ mkdir -p "$OUT"
 events="$OUT/curl-events.txt"
 
 curl -sS -N --fail-with-body "$BASE/v1/images/generations" \
-  -H 'Content-Type: application/json' \
+  -H 'Content-Type: application/json' ${STROBE_TOKEN:+-H "Authorization: Bearer $STROBE_TOKEN"} \
   -d '{"prompt": "a red fox in the snow", "size": "512x512", "stream": true, "strobe_previews": "all"}' \
   > "$events"
 

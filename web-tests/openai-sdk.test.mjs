@@ -2,7 +2,8 @@
 // strobe: a streamed generation with partial_images whose final image is written to a file, the
 // same with strobe's every-step extension, and one call without streaming.
 //
-// env: STROBE_HTTP (server), OUT (folder for the images, default ./out).
+// env: STROBE_HTTP (server), OUT (folder for the images, default ./out), STROBE_TOKEN (the API key:
+//      the server's bearer token, if it has tokens).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";

@@ -2,7 +2,8 @@
 
 A streamed generation with ``partial_images`` whose final image is written to a file, one with
 strobe's every-step extension, one call without streaming, and an error. Run it with the server's
-address in STROBE_HTTP (default http://127.0.0.1:8080) and a folder for the images in OUT.
+address in STROBE_HTTP (default http://127.0.0.1:8080), a folder for the images in OUT and, if the
+server has tokens, one in STROBE_TOKEN (the SDK sends its API key as the bearer token).
 """
 import base64
 import os

@@ -29,6 +29,7 @@ async function loadModels() {
     const r = await fetch("/v1/models", { headers: headers() });
     if (!r.ok) throw new Error(await errorText(r));
     const list = await r.json();
+    status("ready");
     ui.model.replaceChildren(...list.data.map((m) => {
       const o = new Option(`${m.id} (${m.steps} steps, ${m.default_size})`, m.id, m.is_default, m.is_default);
       o.dataset.size = m.default_size;
@@ -134,4 +135,5 @@ ui.cancel.addEventListener("click", () => running?.abort());
 ui.model.addEventListener("change", () => {
   ui.size.placeholder = ui.model.selectedOptions[0]?.dataset.size ?? "auto";
 });
+ui.token.addEventListener("change", loadModels); // a server with tokens lists its models only with one
 loadModels();
