@@ -158,11 +158,12 @@ def main():
         t0 = time.monotonic()
         jobs, got = run_strobe(stub, pb, c)
         t1 = time.monotonic()
-        diffs, alone = [], []
+        diffs, alone, spread = [], [], []
         for job in jobs:
             want = diffusers_images(pipes, c, *job)
             for a, b in zip(got[job], want):
                 diffs.append(np.abs(a - b))
+                spread.append(float(b.std()))
             if c["concurrent"] > 1:
                 # the same request alone: batching with others must not change its images
                 single = dict(c, concurrent=1)
@@ -171,7 +172,7 @@ def main():
         t2 = time.monotonic()
         d = np.concatenate([x.ravel() for x in diffs])
         row = dict(case=c["name"], model=c["model"], steps=c["steps"], width=c["width"], height=c["height"],
-                   images=len(diffs), max=int(d.max()), mean=float(d.mean()),
+                   images=len(diffs), max=int(d.max()), mean=float(d.mean()), image_std=min(spread),
                    strobe_s=round(t1 - t0, 2), diffusers_s=round(t2 - t1, 2))
         if alone:
             row["batched_vs_alone_max"] = max(alone)
@@ -180,8 +181,8 @@ def main():
         if fp32 and not row["within"]:
             failed.append(c["name"])
         rows.append(row)
-        print("%-58s max %3d/255  mean %.4f/255  %s%s" % (
-            c["name"], row["max"], row["mean"],
+        print("%-58s max %3d/255  mean %.4f/255  (image std %.0f)  %s%s" % (
+            c["name"], row["max"], row["mean"], row["image_std"],
             "ok" if row["within"] else ("OVER TOLERANCE" if fp32 else "(fp16: stated, not gated)"),
             "  batched vs alone max %d" % row["batched_vs_alone_max"] if alone else ""), flush=True)
     versions = {p: __import__(p).__version__ for p in ("diffusers", "transformers", "torch", "onnx", "onnxruntime")}
