@@ -195,6 +195,42 @@ class DiffusersFixtureTest {
         assertArrayEquals(lockstep, mixed);
     }
 
+    /**
+     * The comparison sees the facts the import reads: SDXL's layer choice taken literally (the
+     * encoders' last layer instead of the penultimate) or SD 1.5's VAE scaling factor puts the
+     * images outside both tolerances (observed: last layer max 12/255, mean 0.86/255; scaling
+     * 0.18215 max 7/255, mean 0.71/255), so a passing case is not one the random weights hide.
+     */
+    @Test
+    void theWrongLayerOrScalingFactorIsSeen() throws IOException {
+        Case c = cases.stream().filter(x -> x.steps() == 4).findFirst().orElseThrow();
+        ModelManifest lastLayer = manifest();
+        lastLayer.components.get(ModelManifest.TEXT_ENCODER).outputs.put("hidden", "hidden_states.2");
+        lastLayer.components.get(ModelManifest.TEXT_ENCODER_2).outputs.put("hidden", "hidden_states.3");
+        ModelManifest sd15Scaling = manifest();
+        sd15Scaling.vaeScalingFactor = 0.18215;
+        for (ModelManifest m : List.of(lastLayer, sd15Scaling)) {
+            LoadedModel model = new ModelLoader(StrobeServer.engines(), "").load(new ModelRepository.Entry(dir, m));
+            try {
+                byte[] rgb = rgb(model.pipeline(), sample(model, c, List.of(seedsOf(c))));
+                int max = 0;
+                long sum = 0;
+                for (int i = 0; i < rgb.length; i++) {
+                    int d = Math.abs((rgb[i] & 0xff) - (c.images()[i] & 0xff));
+                    max = Math.max(max, d);
+                    sum += d;
+                }
+                String figures = String.format(Locale.ROOT, "%s: max %d/255, mean %.4f/255",
+                        m == lastLayer ? "last layer" : "scaling 0.18215", max, (double) sum / rgb.length);
+                System.out.println("DiffusersFixtureTest wrong manifest, " + figures);
+                assertTrue(max > MAX_FP32 && (double) sum / rgb.length > MEAN_FP32,
+                        "a wrong manifest still matched diffusers: " + figures);
+            } finally {
+                model.pipeline().close();
+            }
+        }
+    }
+
     @Test
     void theImportReadTheEncodersDepthsFromTheGraph() {
         ModelManifest m = manifest();
