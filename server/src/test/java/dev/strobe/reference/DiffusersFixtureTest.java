@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.model.ModelRepository;
+import dev.strobe.model.OptimumImport;
 import dev.strobe.pipeline.Conditioning;
 import dev.strobe.pipeline.DecodedImage;
 import dev.strobe.pipeline.DenoiseItem;
@@ -26,6 +27,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,6 +40,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -231,14 +234,38 @@ class DiffusersFixtureTest {
         }
     }
 
+    /**
+     * import-optimum on optimum's real export writes the committed model.json: the penultimate
+     * layers from the encoders' graphs (2 and 3 layers: hidden_states.1 and .2, not SDXL's 11 and
+     * 31), the VAE's scale and scaling factors from its config, the scalar timestep's form.
+     */
     @Test
-    void theImportReadTheEncodersDepthsFromTheGraph() {
-        ModelManifest m = manifest();
-        // 2 and 3 layers: hidden_states.0..2 and .0..3, so the penultimate states are 1 and 2 (not SDXL's 11 and 31)
-        assertEquals("hidden_states.1", m.components.get(ModelManifest.TEXT_ENCODER).outputs.get("hidden"));
-        assertEquals("hidden_states.2", m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("hidden"));
-        assertEquals(8, m.vaeScaleFactor);
-        assertEquals(0.13025, m.vaeScalingFactor);
+    void importingTheOptimumExportGivesTheCommittedManifest(@TempDir Path work) throws Exception {
+        Path copy = work.resolve("reference-tiny");
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted().toList()) {
+                Path t = copy.resolve(dir.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else if (!p.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        // the fixture leaves out CLIP's vocab.json/merges.txt (strobe's built-in copy is the same);
+        // the import only checks that they are there
+        for (String t : List.of("tokenizer", "tokenizer_2")) {
+            Files.writeString(copy.resolve(t).resolve("vocab.json"), "{}");
+            Files.writeString(copy.resolve(t).resolve("merges.txt"), "#version: 0.2\n");
+        }
+        ModelManifest imported = new OptimumImport().importFolder(copy,
+                OptimumImport.Options.sdxl("reference-tiny", 4).withSizes(128, 128, 256), false).manifest();
+        ModelManifest committed = manifest();
+        assertEquals(committed.toJson(), imported.toJson());
+        assertEquals("hidden_states.1", imported.components.get(ModelManifest.TEXT_ENCODER).outputs.get("hidden"));
+        assertEquals("hidden_states.2", imported.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("hidden"));
+        assertEquals(8, imported.vaeScaleFactor);
+        assertEquals(0.13025, imported.vaeScalingFactor);
     }
 
     private static long[] seedsOf(Case c) {
