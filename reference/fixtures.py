@@ -13,7 +13,7 @@ latents. Into server/src/test/resources/reference/ (or --out):
     diffusers.json.gz     per case: prompt, size, steps, prediction, seeds, images (uint8 HWC),
                           latents (float32 NCHW), and a header with the package versions
 
-    reference/.venv-path/bin/python reference/fixtures.py [--out DIR]
+    $(reference/venv.sh)/bin/python reference/fixtures.py [--out DIR]
 Read by server/src/test/java/dev/strobe/reference/DiffusersFixtureTest.java.
 """
 import argparse
