@@ -105,6 +105,12 @@ def main():
         for f in KEEP:
             os.makedirs(os.path.dirname(os.path.join(target, f)), exist_ok=True)
             shutil.copyfile(os.path.join(export, f), os.path.join(target, f))
+            if f.endswith(".json"):
+                # optimum records the temporary folder it read; keep the fixtures reproducible
+                with open(os.path.join(target, f), encoding="utf-8") as fh:
+                    text = fh.read()
+                with open(os.path.join(target, f), "w", encoding="utf-8") as fh:
+                    fh.write(text.replace(tmp, "."))
 
         eps = StableDiffusionXLPipeline.from_pretrained(pipeline_dir)
         sample = StableDiffusionXLPipeline.from_pretrained(pipeline_dir)
