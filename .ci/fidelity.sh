@@ -8,19 +8,8 @@ cd "$(dirname "$0")/.."
 echo "== fidelity fixtures against the reference packages"
 start=$SECONDS
 kit=reference/fidelity
-hash=$(cat "$kit/requirements.txt" "$kit/requirements-cuda-libs.txt" | sha256sum | cut -c1-12)
-venv="${STROBE_FIDELITY_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/strobe/fidelity-venv-$hash}"
-if [ ! -f "$venv/.complete" ]; then
-  echo "building $venv from PyPI"
-  rm -rf "$venv"
-  mkdir -p "$(dirname "$venv")"
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv "$venv"
-  fi
-  "$venv/bin/pip" install -q --no-deps -r "$kit/requirements.txt" -r "$kit/requirements-cuda-libs.txt"
-  touch "$venv/.complete"
-fi
+# one venv for this kit and reference/ (torch is installed once): see reference/venv.sh
+venv=$(reference/venv.sh)
 echo "venv ready after $((SECONDS - start)) s"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

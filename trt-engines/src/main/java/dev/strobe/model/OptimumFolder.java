@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * What an optimum ONNX export of an SDXL pipeline holds, read and checked: the pipeline class from
@@ -52,10 +53,13 @@ public final class OptimumFolder {
     private final Optional<OnnxInputs.Graph> unet;
     private final OnnxInputs.Graph vaeDecoder;
     private final OptionalDouble vaeScalingFactor;
+    private final OptionalInt vaeScaleFactor;
+    private final OptionalInt vaeLatentChannels;
 
     private OptimumFolder(Path dir, String pipelineClass, SchedulerConfig scheduler, String padToken,
             String padToken2, OnnxInputs.Graph textEncoder, OnnxInputs.Graph textEncoder2,
-            Optional<OnnxInputs.Graph> unet, OnnxInputs.Graph vaeDecoder, OptionalDouble vaeScalingFactor) {
+            Optional<OnnxInputs.Graph> unet, OnnxInputs.Graph vaeDecoder, OptionalDouble vaeScalingFactor,
+            OptionalInt vaeScaleFactor, OptionalInt vaeLatentChannels) {
         this.dir = dir;
         this.pipelineClass = pipelineClass;
         this.scheduler = scheduler;
@@ -66,6 +70,8 @@ public final class OptimumFolder {
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
         this.vaeScalingFactor = vaeScalingFactor;
+        this.vaeScaleFactor = vaeScaleFactor;
+        this.vaeLatentChannels = vaeLatentChannels;
     }
 
     /**
@@ -117,8 +123,10 @@ public final class OptimumFolder {
                 ? Optional.of(onnx(dir, unetFile))
                 : Files.isRegularFile(dir.resolve(UNET_FILE)) ? Optional.of(onnx(dir, UNET_FILE)) : Optional.empty();
         OnnxInputs.Graph vae = onnx(dir, VAE_DECODER_FILE);
+        JsonObject vaeConfig = Files.isRegularFile(dir.resolve(VAE_DECODER_CONFIG))
+                ? json(dir, VAE_DECODER_CONFIG) : new JsonObject();
         OptimumFolder f = new OptimumFolder(dir, pipelineClass, scheduler, pad1, pad2, te1, te2, unet, vae,
-                vaeScalingFactor(dir));
+                vaeScalingFactor(vaeConfig), vaeScaleFactor(vaeConfig), vaeLatentChannels(vaeConfig));
         f.checkInterfaces();
         return f;
     }
@@ -196,6 +204,19 @@ public final class OptimumFolder {
     /** vae_decoder/config.json's {@code scaling_factor}, when the file has one. */
     public OptionalDouble vaeScalingFactor() {
         return vaeScalingFactor;
+    }
+
+    /**
+     * Pixels per latent pixel, 2^(levels - 1) for the {@code block_out_channels} levels of
+     * vae_decoder/config.json (diffusers' {@code vae_scale_factor}: 8 for SDXL's 4 levels).
+     */
+    public OptionalInt vaeScaleFactor() {
+        return vaeScaleFactor;
+    }
+
+    /** vae_decoder/config.json's {@code latent_channels}, when the file has one. */
+    public OptionalInt vaeLatentChannels() {
+        return vaeLatentChannels;
     }
 
     /**
@@ -282,12 +303,21 @@ public final class OptimumFolder {
                 + " names no pad_token in tokenizer_config.json or special_tokens_map.json");
     }
 
-    private static OptionalDouble vaeScalingFactor(Path dir) throws OptimumImportException, IOException {
-        if (!Files.isRegularFile(dir.resolve(VAE_DECODER_CONFIG))) {
-            return OptionalDouble.empty();
-        }
-        JsonElement s = json(dir, VAE_DECODER_CONFIG).get("scaling_factor");
+    private static OptionalDouble vaeScalingFactor(JsonObject config) {
+        JsonElement s = config.get("scaling_factor");
         return s != null && s.isJsonPrimitive() ? OptionalDouble.of(s.getAsDouble()) : OptionalDouble.empty();
+    }
+
+    private static OptionalInt vaeScaleFactor(JsonObject config) {
+        JsonElement b = config.get("block_out_channels");
+        return b != null && b.isJsonArray() && !b.getAsJsonArray().isEmpty() && b.getAsJsonArray().size() <= 8
+                ? OptionalInt.of(1 << (b.getAsJsonArray().size() - 1)) : OptionalInt.empty();
+    }
+
+    private static OptionalInt vaeLatentChannels(JsonObject config) {
+        JsonElement c = config.get("latent_channels");
+        return c != null && c.isJsonPrimitive() && c.getAsJsonPrimitive().isNumber()
+                ? OptionalInt.of(c.getAsInt()) : OptionalInt.empty();
     }
 
     private static JsonObject json(Path dir, String relative) throws OptimumImportException, IOException {

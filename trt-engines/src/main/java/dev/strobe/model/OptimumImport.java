@@ -155,7 +155,7 @@ public final class OptimumImport {
         m.resolution.defaultHeight = o.defaultSize();
         m.resolution.multiple = 64;
         m.latentChannels = latentChannels(export);
-        m.vaeScaleFactor = 8;
+        m.vaeScaleFactor = export.vaeScaleFactor().orElse(8);
         m.vaeScalingFactor = export.vaeScalingFactor().orElse(0.13025);
         m.tokenizers.put(ModelManifest.TOKENIZER, new TokenizerSpec("tokenizer", export.padToken()));
         m.tokenizers.put(ModelManifest.TOKENIZER_2, new TokenizerSpec("tokenizer_2", export.padToken2()));
@@ -225,7 +225,7 @@ public final class OptimumImport {
                 .map(OnnxInputs.Input::shape)
                 .filter(shape -> shape.length == 4 && shape[1] > 0)
                 .map(shape -> (int) shape[1])
-                .orElse(4);
+                .orElseGet(() -> export.vaeLatentChannels().orElse(4));
     }
 
     private static String description(OptimumFolder export, Options o) {

@@ -255,6 +255,30 @@ class OptimumImportTest {
         assertTrue(err2.toString().startsWith("error: ") && err2.toString().contains("is not a folder"), err2.toString());
     }
 
+    /**
+     * The VAE's geometry comes from vae_decoder/config.json, as diffusers computes it: the scale
+     * factor is 2^(levels - 1) of block_out_channels and the latent scaling factor is
+     * scaling_factor; not SDXL's 8 and 0.13025 when the config says otherwise.
+     */
+    @Test
+    void theVaeGeometryComesFromItsConfig() throws Exception {
+        Path dir = copy(oneStep, "three-level-vae");
+        Files.writeString(dir.resolve("vae_decoder/config.json"),
+                "{\"_class_name\": \"AutoencoderKL\", \"block_out_channels\": [32, 64, 64],"
+                        + " \"latent_channels\": 4, \"scaling_factor\": 0.18215}");
+        ModelManifest m = new OptimumImport().importFolder(dir, OptimumImport.Options.sdxl("vae3", 1), false).manifest();
+        assertEquals(4, m.vaeScaleFactor);
+        assertEquals(0.18215, m.vaeScalingFactor);
+
+        Path sdxl = copy(oneStep, "four-level-vae");
+        Files.writeString(sdxl.resolve("vae_decoder/config.json"),
+                "{\"block_out_channels\": [128, 256, 512, 512], \"scaling_factor\": 0.13025}");
+        ModelManifest m4 = new OptimumImport().importFolder(sdxl, OptimumImport.Options.sdxl("vae4", 1), false)
+                .manifest();
+        assertEquals(8, m4.vaeScaleFactor);
+        assertEquals(0.13025, m4.vaeScalingFactor);
+    }
+
     private static String refusal(Path dir, OptimumImport.Options o) {
         return assertThrows(OptimumImportException.class, () -> new OptimumImport().importFolder(dir, o, false))
                 .getMessage();
