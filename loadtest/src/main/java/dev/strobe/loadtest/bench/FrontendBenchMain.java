@@ -1,5 +1,6 @@
 package dev.strobe.loadtest.bench;
 
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.client.RetryPolicy;
 import dev.strobe.client.StrobeClient;
 import dev.strobe.loadtest.driver.LoadDriver;
@@ -86,7 +87,7 @@ public final class FrontendBenchMain implements Callable<Integer> {
         RunWindow window = new RunWindow(Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
                 Duration.ofSeconds(60));
         List<FrontendRound> done = new ArrayList<>();
-        try (StrobeServer server = StrobeServer.start(settings, null);
+        try (StrobeServer server = StrobeServer.start(settings, GrpcTransport.netty());
                 StrobeClient client = StrobeClient.builder().target("localhost:" + server.port())
                         .retryPolicy(RetryPolicy.noRetries()).build()) {
             RequestSender grpc = new ClientRequestSender(client, Duration.ofMinutes(5));
