@@ -17,6 +17,9 @@ reference/run.sh --cases ci --work "${TMPDIR:-/tmp}/strobe-reference-ci" --port 
 echo "== golden fixtures regenerated (reference/fixtures.py) against the committed ones"
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
+# The fixtures were made on an AVX2 CPU: pin torch's, oneDNN's and MKL's kernels to AVX2 so that a
+# CPU with AVX-512 computes the same bytes (each library otherwise picks its widest kernels).
+ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 \
 HF_HUB_OFFLINE=1 PYTHONWARNINGS=ignore "$(reference/venv.sh)/bin/python" reference/fixtures.py --out "$fresh" \
   > "$fresh.log" 2>&1 || { tail -30 "$fresh.log"; exit 1; }
 if ! diff -r -q "$fresh" server/src/test/resources/reference --exclude=.gitattributes; then

@@ -23,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 (cd web-tests && npm ci --no-audit --no-fund --loglevel=error)
 if [ ! -x web-tests/.venv/bin/python ]; then python3 -m venv web-tests/.venv; fi
-web-tests/.venv/bin/pip install -q --disable-pip-version-check -r web-tests/requirements.txt
+web-tests/.venv/bin/pip install -q --disable-pip-version-check --no-deps -r web-tests/requirements.txt
 echo "web: set up in $(( $(date +%s) - start )) s"
 
 echo "== web: server"
