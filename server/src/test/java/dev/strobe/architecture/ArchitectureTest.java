@@ -44,7 +44,8 @@ class ArchitectureTest {
 
     @Test
     void theEnginesSeeNoProtocolAndNothingAboveThem() {
-        check(noClasses().that().resideInAnyPackage("dev.strobe.engine..", "dev.strobe.model..", "dev.strobe.tiny..")
+        check(noClasses().that().resideInAnyPackage("dev.strobe.engine..", "dev.strobe.model..", "dev.strobe.tiny..",
+                        "dev.strobe.sdxl..", "dev.strobe.json..")
                 .should().dependOnClassesThat().resideInAnyPackage(PROTOCOLS_BUT_THE_WIRE_PARSER)
                 .orShould().dependOnClassesThat().resideInAnyPackage("dev.strobe.pipeline..", "dev.strobe.scheduler..",
                         "dev.strobe.service..", "dev.strobe.grpc..", "dev.strobe.http..", "dev.strobe.server.."));

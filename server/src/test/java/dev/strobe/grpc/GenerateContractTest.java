@@ -80,31 +80,37 @@ abstract class GenerateContractTest {
     }
 
     @Test
-    void aStreamCarriesQueuedThenEveryPreviewInOrderThenTheImageThenDone() throws IOException {
+    void aStreamCarriesQueuedThenPreviewsInStepOrderThenTheImageThenDone() throws IOException {
         List<GenerateEvent> events = generate(request("a red fox in the snow").setRequestId("fox-1").build());
         assertEquals(GenerateEvent.EventCase.QUEUED, events.get(0).getEventCase());
         assertEquals("fox-1", events.get(0).getQueued().getRequestId());
         assertEquals("tiny-lightning-4step", events.get(0).getQueued().getModel());
         assertEquals(4, events.get(0).getQueued().getSteps());
-        for (int step = 1; step <= 4; step++) {
-            GenerateEvent e = events.get(step);
+        // Previews are lossy: when a newer step is ready before an older preview went out (a busy
+        // machine), the older one is dropped. Those that arrive come in step order, one per step.
+        int previews = events.size() - 3;
+        assertTrue(previews >= 1 && previews <= 4, "1 to 4 previews: " + events);
+        int lastStep = 0;
+        for (int i = 1; i <= previews; i++) {
+            GenerateEvent e = events.get(i);
             assertEquals(GenerateEvent.EventCase.PREVIEW, e.getEventCase());
-            assertEquals(step, e.getPreview().getStep());
+            assertTrue(e.getPreview().getStep() > lastStep, "steps increase: " + events);
+            lastStep = e.getPreview().getStep();
             assertEquals(4, e.getPreview().getTotalSteps());
             assertEquals(ImageFormat.IMAGE_FORMAT_JPEG, e.getPreview().getFormat());
             BufferedImage p = decode(e.getPreview().getData());
             assertEquals(32, p.getWidth(), "previews have the latent size by default");
         }
-        GenerateEvent image = events.get(5);
+        assertTrue(lastStep <= 4);
+        GenerateEvent image = events.get(previews + 1);
         assertEquals(GenerateEvent.EventCase.IMAGE, image.getEventCase());
         assertEquals(7, image.getImage().getSeed());
         assertEquals(ImageFormat.IMAGE_FORMAT_PNG, image.getImage().getFormat());
         BufferedImage png = decode(image.getImage().getData());
         assertEquals(256, png.getWidth());
         assertEquals(256, png.getHeight());
-        GenerateEvent done = events.get(6);
+        GenerateEvent done = events.get(previews + 2);
         assertEquals(GenerateEvent.EventCase.DONE, done.getEventCase());
-        assertEquals(7, events.size());
         assertEquals("fox-1", done.getDone().getRequestId());
         assertTrue(done.getDone().getTimings().getTotalMs() > 0);
         assertTrue(done.getDone().getTimings().getDenoiseMs() > 0);

@@ -1,5 +1,6 @@
 package dev.strobe.model;
 
+import dev.strobe.sdxl.SdxlTensors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -34,10 +35,10 @@ public final class OptimumFolder {
     public static final String UNET_FILE = "unet/model.onnx";
     public static final String VAE_DECODER_FILE = "vae_decoder/model.onnx";
     public static final String VAE_DECODER_CONFIG = "vae_decoder/config.json";
-    public static final String HIDDEN_STATES = "hidden_states.";
+    public static final String HIDDEN_STATES = SdxlTensors.HIDDEN_STATES_PREFIX;
     /** The UNet inputs of optimum's SDXL export (UNetOnnxConfig with addition_embed_type text_time). */
     public static final List<String> UNET_INPUTS =
-            List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids");
+            SdxlTensors.UNET_INPUTS;
 
     /** The scheduler settings strobe uses, as diffusers names them. */
     public record SchedulerConfig(String className, String predictionType, String timestepSpacing,
@@ -133,15 +134,15 @@ public final class OptimumFolder {
 
     private void checkInterfaces() throws OptimumImportException {
         List<String> p = new ArrayList<>();
-        requireInput(p, TEXT_ENCODER_FILE, textEncoder, "input_ids");
-        requireInput(p, TEXT_ENCODER_2_FILE, textEncoder2, "input_ids");
+        requireInput(p, TEXT_ENCODER_FILE, textEncoder, SdxlTensors.INPUT_IDS);
+        requireInput(p, TEXT_ENCODER_2_FILE, textEncoder2, SdxlTensors.INPUT_IDS);
         if (penultimateLayer(textEncoder).isEmpty()) {
             p.add(TEXT_ENCODER_FILE + " has no hidden_states.N outputs (optimum exports them for SDXL)");
         }
         if (penultimateLayer(textEncoder2).isEmpty()) {
             p.add(TEXT_ENCODER_2_FILE + " has no hidden_states.N outputs (optimum exports them for SDXL)");
         }
-        requireOutput(p, TEXT_ENCODER_2_FILE, textEncoder2, "text_embeds");
+        requireOutput(p, TEXT_ENCODER_2_FILE, textEncoder2, SdxlTensors.TEXT_EMBEDS);
         if (unet.isPresent()) {
             OnnxInputs.Graph u = unet.get();
             for (String in : UNET_INPUTS) {
@@ -152,10 +153,10 @@ public final class OptimumFolder {
                     p.add(UNET_FILE + " takes an input '" + in.name() + "' that SDXL-Lightning does not use");
                 }
             }
-            requireOutput(p, UNET_FILE, u, "out_sample");
+            requireOutput(p, UNET_FILE, u, SdxlTensors.OUT_SAMPLE);
         }
-        requireInput(p, VAE_DECODER_FILE, vaeDecoder, "latent_sample");
-        requireOutput(p, VAE_DECODER_FILE, vaeDecoder, "sample");
+        requireInput(p, VAE_DECODER_FILE, vaeDecoder, SdxlTensors.LATENT_SAMPLE);
+        requireOutput(p, VAE_DECODER_FILE, vaeDecoder, SdxlTensors.VAE_SAMPLE);
         if (!p.isEmpty()) {
             throw new OptimumImportException(dir + " is not an SDXL export strobe can serve: " + String.join("; ", p));
         }

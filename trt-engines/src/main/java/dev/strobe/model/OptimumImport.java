@@ -1,5 +1,6 @@
 package dev.strobe.model;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.build.OnnxInputs;
 import dev.strobe.model.ModelManifest.ComponentSpec;
 import dev.strobe.model.ModelManifest.TokenizerSpec;
@@ -163,12 +164,12 @@ public final class OptimumImport {
                 .output("hidden", OptimumFolder.penultimateLayer(export.textEncoder()).orElseThrow()));
         m.components.put(ModelManifest.TEXT_ENCODER_2, new ComponentSpec(OptimumFolder.TEXT_ENCODER_2_FILE)
                 .output("hidden", OptimumFolder.penultimateLayer(export.textEncoder2()).orElseThrow())
-                .output("pooled", "text_embeds"));
-        ComponentSpec unet = new ComponentSpec(o.resolvedUnetFile()).output("out", "out_sample");
+                .output("pooled", SdxlTensors.TEXT_EMBEDS));
+        ComponentSpec unet = new ComponentSpec(o.resolvedUnetFile()).output("out", SdxlTensors.OUT_SAMPLE);
         unet.engine = engine(o);
         m.components.put(ModelManifest.UNET, unet);
         m.components.put(ModelManifest.VAE_DECODER,
-                new ComponentSpec(OptimumFolder.VAE_DECODER_FILE).output("image", "sample"));
+                new ComponentSpec(OptimumFolder.VAE_DECODER_FILE).output("image", SdxlTensors.VAE_SAMPLE));
         for (String c : o.tensorrtComponents()) {
             ComponentSpec spec = m.components.get(c);
             if (spec == null) {
@@ -221,7 +222,7 @@ public final class OptimumImport {
     }
 
     private static int latentChannels(OptimumFolder export) {
-        return export.unet().flatMap(u -> OptimumFolder.input(u, "sample"))
+        return export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.SAMPLE))
                 .map(OnnxInputs.Input::shape)
                 .filter(shape -> shape.length == 4 && shape[1] > 0)
                 .map(shape -> (int) shape[1])
@@ -229,8 +230,8 @@ public final class OptimumImport {
     }
 
     private static String description(OptimumFolder export, Options o) {
-        Optional<OnnxInputs.Input> t = export.unet().flatMap(u -> OptimumFolder.input(u, "timestep"));
-        Optional<OnnxInputs.Input> sample = export.unet().flatMap(u -> OptimumFolder.input(u, "sample"));
+        Optional<OnnxInputs.Input> t = export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.TIMESTEP));
+        Optional<OnnxInputs.Input> sample = export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.SAMPLE));
         String unet = sample.map(s -> s.elementType() + " UNet").orElse("UNet")
                 + t.map(ts -> ", " + (ts.rank() == 0 ? "scalar" : ts.rank() == 1 && ts.shape()[0] == 1
                         ? "single" : "per-sample") + " " + ts.elementType() + " timestep").orElse("");
