@@ -13,19 +13,19 @@ import java.util.concurrent.Executor;
  */
 final class BearerTokenCredentials extends CallCredentials {
 
-  static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final String headerValue;
+    private final String headerValue;
 
-  BearerTokenCredentials(String token) {
-    this.headerValue = "Bearer " + Tokens.requireValid(token);
-  }
+    BearerTokenCredentials(String token) {
+        this.headerValue = "Bearer " + Tokens.requireValid(token);
+    }
 
-  @Override
-  public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
-    Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, headerValue);
-    applier.apply(headers);
-  }
+    @Override
+    public void applyRequestMetadata(RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, headerValue);
+        applier.apply(headers);
+    }
 }

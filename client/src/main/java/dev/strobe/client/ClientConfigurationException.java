@@ -7,13 +7,13 @@ package dev.strobe.client;
  */
 public final class ClientConfigurationException extends IllegalArgumentException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ClientConfigurationException(String message) {
-    super(message);
-  }
+    public ClientConfigurationException(String message) {
+        super(message);
+    }
 
-  public ClientConfigurationException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ClientConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -8,9 +8,9 @@ import io.grpc.Status;
  */
 public final class DeadlineExceededException extends StrobeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  DeadlineExceededException(String description, int attempts, Throwable cause) {
-    super(Status.Code.DEADLINE_EXCEEDED, description, attempts, cause);
-  }
+    DeadlineExceededException(String description, int attempts, Throwable cause) {
+        super(Status.Code.DEADLINE_EXCEEDED, description, attempts, cause);
+    }
 }

@@ -12,16 +12,16 @@ import java.time.Duration;
  */
 public interface GenerationListener {
 
-  /** An event of the stream, in the server's order; a {@link GenerationEvent.Done} is the last one. */
-  void onEvent(GenerationEvent event);
+    /** An event of the stream, in the server's order; a {@link GenerationEvent.Done} is the last one. */
+    void onEvent(GenerationEvent event);
 
-  /** The call failed (after any retries) or was cancelled; no further callbacks follow. */
-  void onError(StrobeException error);
+    /** The call failed (after any retries) or was cancelled; no further callbacks follow. */
+    void onError(StrobeException error);
 
-  /**
-   * An attempt failed before any event arrived and will be retried after {@code backoff}.
-   *
-   * @param nextAttempt the 1-based number of the attempt about to be made (2 for the first retry)
-   */
-  default void onRetry(int nextAttempt, StrobeException cause, Duration backoff) {}
+    /**
+     * An attempt failed before any event arrived and will be retried after {@code backoff}.
+     *
+     * @param nextAttempt the 1-based number of the attempt about to be made (2 for the first retry)
+     */
+    default void onRetry(int nextAttempt, StrobeException cause, Duration backoff) {}
 }

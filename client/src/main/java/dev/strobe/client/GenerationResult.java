@@ -13,24 +13,24 @@ import java.util.List;
  * @param attempts how many attempts the call needed (1 without retries)
  */
 public record GenerationResult(
-    GenerationEvent.Queued queued,
-    List<GenerationEvent.Preview> previews,
-    List<GenerationEvent.Image> images,
-    GenerationEvent.Done done,
-    int attempts) {
+        GenerationEvent.Queued queued,
+        List<GenerationEvent.Preview> previews,
+        List<GenerationEvent.Image> images,
+        GenerationEvent.Done done,
+        int attempts) {
 
-  public GenerationResult {
-    previews = List.copyOf(previews);
-    images = List.copyOf(images);
-  }
+    public GenerationResult {
+        previews = List.copyOf(previews);
+        images = List.copyOf(images);
+    }
 
-  /** The server's stage timings. */
-  public Timings timings() {
-    return done.timings();
-  }
+    /** The server's stage timings. */
+    public Timings timings() {
+        return done.timings();
+    }
 
-  /** The seeds of the images in index order, as unsigned decimals. */
-  public List<String> seeds() {
-    return images.stream().map(GenerationEvent.Image::seedText).toList();
-  }
+    /** The seeds of the images in index order, as unsigned decimals. */
+    public List<String> seeds() {
+        return images.stream().map(GenerationEvent.Image::seedText).toList();
+    }
 }

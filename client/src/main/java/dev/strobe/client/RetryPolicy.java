@@ -18,68 +18,68 @@ import java.util.Set;
  * @param maxAttempts total attempts including the first, at least 1 (1 disables retries)
  */
 public record RetryPolicy(
-    int maxAttempts,
-    Duration initialBackoff,
-    Duration maxBackoff,
-    double multiplier,
-    Set<Status.Code> retryableCodes) {
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        double multiplier,
+        Set<Status.Code> retryableCodes) {
 
-  public RetryPolicy {
-    if (maxAttempts < 1) {
-      throw new ClientConfigurationException(
-          "retry attempts must be at least 1 (1 means no retries), got " + maxAttempts);
+    public RetryPolicy {
+        if (maxAttempts < 1) {
+            throw new ClientConfigurationException(
+                    "retry attempts must be at least 1 (1 means no retries), got " + maxAttempts);
+        }
+        if (initialBackoff == null || initialBackoff.isNegative()) {
+            throw new ClientConfigurationException("the initial retry backoff must be zero or positive");
+        }
+        if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new ClientConfigurationException(
+                    "the maximum retry backoff must be at least the initial backoff (" + initialBackoff + ")");
+        }
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+            throw new ClientConfigurationException(
+                    "the retry backoff multiplier must be a finite number >= 1, got " + multiplier);
+        }
+        retryableCodes = Set.copyOf(retryableCodes);
     }
-    if (initialBackoff == null || initialBackoff.isNegative()) {
-      throw new ClientConfigurationException("the initial retry backoff must be zero or positive");
+
+    /** 4 attempts, backoff from 200 ms doubling up to 5 s, on UNAVAILABLE and RESOURCE_EXHAUSTED. */
+    public static RetryPolicy defaults() {
+        return withAttempts(4);
     }
-    if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new ClientConfigurationException(
-          "the maximum retry backoff must be at least the initial backoff (" + initialBackoff + ")");
+
+    /** The default backoff and codes with {@code maxAttempts} attempts in all. */
+    public static RetryPolicy withAttempts(int maxAttempts) {
+        return new RetryPolicy(
+                maxAttempts,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5),
+                2.0,
+                EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED));
     }
-    if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new ClientConfigurationException(
-          "the retry backoff multiplier must be a finite number >= 1, got " + multiplier);
+
+    /** Every call is tried once; failures surface at once (what a load driver wants). */
+    public static RetryPolicy noRetries() {
+        return withAttempts(1);
     }
-    retryableCodes = Set.copyOf(retryableCodes);
-  }
 
-  /** 4 attempts, backoff from 200 ms doubling up to 5 s, on UNAVAILABLE and RESOURCE_EXHAUSTED. */
-  public static RetryPolicy defaults() {
-    return withAttempts(4);
-  }
-
-  /** The default backoff and codes with {@code maxAttempts} attempts in all. */
-  public static RetryPolicy withAttempts(int maxAttempts) {
-    return new RetryPolicy(
-        maxAttempts,
-        Duration.ofMillis(200),
-        Duration.ofSeconds(5),
-        2.0,
-        EnumSet.of(Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED));
-  }
-
-  /** Every call is tried once; failures surface at once (what a load driver wants). */
-  public static RetryPolicy noRetries() {
-    return withAttempts(1);
-  }
-
-  /** True when a failure with {@code code} may be retried (attempt budget aside). */
-  public boolean isRetryable(Status.Code code) {
-    return retryableCodes.contains(code);
-  }
-
-  /**
-   * The wait before retry number {@code retry} (1 = the second attempt).
-   *
-   * @param unitRandom a uniform random number in [0, 1), supplied by the caller so tests can pin it
-   */
-  public Duration backoffBeforeRetry(int retry, double unitRandom) {
-    if (retry < 1) {
-      throw new IllegalArgumentException("retry numbers start at 1, got " + retry);
+    /** True when a failure with {@code code} may be retried (attempt budget aside). */
+    public boolean isRetryable(Status.Code code) {
+        return retryableCodes.contains(code);
     }
-    double ceilingNanos = initialBackoff.toNanos() * Math.pow(multiplier, retry - 1);
-    ceilingNanos = Math.min(ceilingNanos, maxBackoff.toNanos());
-    double fraction = 0.5 + 0.5 * Math.min(Math.max(unitRandom, 0.0), 1.0);
-    return Duration.ofNanos((long) (ceilingNanos * fraction));
-  }
+
+    /**
+     * The wait before retry number {@code retry} (1 = the second attempt).
+     *
+     * @param unitRandom a uniform random number in [0, 1), supplied by the caller so tests can pin it
+     */
+    public Duration backoffBeforeRetry(int retry, double unitRandom) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retry numbers start at 1, got " + retry);
+        }
+        double ceilingNanos = initialBackoff.toNanos() * Math.pow(multiplier, retry - 1);
+        ceilingNanos = Math.min(ceilingNanos, maxBackoff.toNanos());
+        double fraction = 0.5 + 0.5 * Math.min(Math.max(unitRandom, 0.0), 1.0);
+        return Duration.ofNanos((long) (ceilingNanos * fraction));
+    }
 }

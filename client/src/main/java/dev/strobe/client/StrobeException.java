@@ -10,40 +10,39 @@ import io.grpc.Status;
  */
 public class StrobeException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final Status.Code code;
-  private final String description;
-  private final int attempts;
+    private final Status.Code code;
+    private final String description;
+    private final int attempts;
 
-  protected StrobeException(Status.Code code, String description, int attempts, Throwable cause) {
-    super(code + ": " + (description == null || description.isBlank() ? "(no description)" : description),
-        cause);
-    this.code = code;
-    this.description = description == null ? "" : description;
-    this.attempts = attempts;
-  }
-
-  /** Builds the exception for a final status: {@link DeadlineExceededException} for deadlines. */
-  public static StrobeException of(Status status, int attempts) {
-    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      return new DeadlineExceededException(status.getDescription(), attempts, status.getCause());
+    protected StrobeException(Status.Code code, String description, int attempts, Throwable cause) {
+        super(code + ": " + (description == null || description.isBlank() ? "(no description)" : description), cause);
+        this.code = code;
+        this.description = description == null ? "" : description;
+        this.attempts = attempts;
     }
-    return new StrobeException(status.getCode(), status.getDescription(), attempts, status.getCause());
-  }
 
-  /** The gRPC status code of the failure. */
-  public Status.Code code() {
-    return code;
-  }
+    /** Builds the exception for a final status: {@link DeadlineExceededException} for deadlines. */
+    public static StrobeException of(Status status, int attempts) {
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            return new DeadlineExceededException(status.getDescription(), attempts, status.getCause());
+        }
+        return new StrobeException(status.getCode(), status.getDescription(), attempts, status.getCause());
+    }
 
-  /** The sentence from the server (or from gRPC for transport failures); empty when there was none. */
-  public String description() {
-    return description;
-  }
+    /** The gRPC status code of the failure. */
+    public Status.Code code() {
+        return code;
+    }
 
-  /** The number of attempts made, including the failing one (1 when the call was never retried). */
-  public int attempts() {
-    return attempts;
-  }
+    /** The sentence from the server (or from gRPC for transport failures); empty when there was none. */
+    public String description() {
+        return description;
+    }
+
+    /** The number of attempts made, including the failing one (1 when the call was never retried). */
+    public int attempts() {
+        return attempts;
+    }
 }

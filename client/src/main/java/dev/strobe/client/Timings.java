@@ -7,10 +7,10 @@ package dev.strobe.client;
  * asked for no previews; {@code waitMs} is the wait between text encoding and the first UNet step.
  */
 public record Timings(
-    double queueMs,
-    double encodeMs,
-    double denoiseMs,
-    double decodeMs,
-    double totalMs,
-    double firstPreviewMs,
-    double waitMs) {}
+        double queueMs,
+        double encodeMs,
+        double denoiseMs,
+        double decodeMs,
+        double totalMs,
+        double firstPreviewMs,
+        double waitMs) {}

@@ -11,16 +11,16 @@ import io.grpc.inprocess.InProcessServerBuilder;
 /** The client contract over the in-process transport. */
 class InProcessStrobeClientTest extends StrobeClientContractTest {
 
-  @Override
-  StrobeClient.Builder startServer(FakeImageGenerator fake, HeaderCapture headers) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name)
-        .addService(ServerInterceptors.intercept(fake, headers))
-        .build()
-        .start();
-    closeLater(() -> server.shutdownNow().awaitTermination());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-    closeLater(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
-    return StrobeClient.builder().channel(channel);
-  }
+    @Override
+    StrobeClient.Builder startServer(FakeImageGenerator fake, HeaderCapture headers) throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        Server server = InProcessServerBuilder.forName(name)
+                .addService(ServerInterceptors.intercept(fake, headers))
+                .build()
+                .start();
+        closeLater(() -> server.shutdownNow().awaitTermination());
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        closeLater(() -> channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+        return StrobeClient.builder().channel(channel);
+    }
 }

@@ -13,8 +13,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
     @ParameterizedTest
-    @CsvSource({"500ms, 500000000", "1.5s, 1500000000", "30s, 30000000000", "2m, 120000000000",
-        "1H, 3600000000000", "PT1M30S, 90000000000", "' 0ms ', 0", "0.25ms, 250000"})
+    @CsvSource({
+        "500ms, 500000000",
+        "1.5s, 1500000000",
+        "30s, 30000000000",
+        "2m, 120000000000",
+        "1H, 3600000000000",
+        "PT1M30S, 90000000000",
+        "' 0ms ', 0",
+        "0.25ms, 250000"
+    })
     void readsUnitsFractionsAndIso8601(String text, long nanos) {
         assertEquals(Duration.ofNanos(nanos), Durations.parse(text));
     }

@@ -45,7 +45,8 @@ final class CallGuard implements ServerInterceptor {
     }
 
     /** Forwards every callback until one fails; then closes the call once and forwards no more messages. */
-    private static final class Listener<Q, R> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private static final class Listener<Q, R>
+            extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
         private final ServerCall<Q, R> call;
         // Listener callbacks of one call are serialized by gRPC, so a plain field suffices.
         private boolean refused;
@@ -66,7 +67,8 @@ final class CallGuard implements ServerInterceptor {
                 // Only the parse of the raw request and the stub's buffering run here. Such a call
                 // never reaches the endpoint, so it is logged here (one line, no stack trace).
                 refused = true;
-                Status status = StatusMapper.unparseable(call.getMethodDescriptor().getFullMethodName(), e);
+                Status status =
+                        StatusMapper.unparseable(call.getMethodDescriptor().getFullMethodName(), e);
                 log.warn("refused an unparseable request: {}", status.getDescription());
                 closeQuietly(call, status);
             }
@@ -103,7 +105,10 @@ final class CallGuard implements ServerInterceptor {
             try {
                 super.onCancel();
             } catch (RuntimeException e) {
-                log.error("{}: the cancel handler failed", call.getMethodDescriptor().getFullMethodName(), e);
+                log.error(
+                        "{}: the cancel handler failed",
+                        call.getMethodDescriptor().getFullMethodName(),
+                        e);
             }
         }
 
@@ -112,18 +117,25 @@ final class CallGuard implements ServerInterceptor {
             try {
                 super.onComplete();
             } catch (RuntimeException e) {
-                log.error("{}: the completion handler failed", call.getMethodDescriptor().getFullMethodName(), e);
+                log.error(
+                        "{}: the completion handler failed",
+                        call.getMethodDescriptor().getFullMethodName(),
+                        e);
             }
         }
     }
 
     /** The status for an exception a handler threw: its own status unless UNKNOWN, else INTERNAL. */
     private static Status failure(ServerCall<?, ?> call, Throwable e) {
-        if (e instanceof StatusRuntimeException s && s.getStatus().getCode() != Status.Code.UNKNOWN
+        if (e instanceof StatusRuntimeException s
+                && s.getStatus().getCode() != Status.Code.UNKNOWN
                 && s.getStatus().getDescription() != null) {
             return s.getStatus();
         }
-        log.error("{} failed with an unexpected exception", call.getMethodDescriptor().getFullMethodName(), e);
+        log.error(
+                "{} failed with an unexpected exception",
+                call.getMethodDescriptor().getFullMethodName(),
+                e);
         return StatusMapper.unexpected(e);
     }
 

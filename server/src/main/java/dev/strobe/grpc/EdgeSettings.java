@@ -34,5 +34,4 @@ public record EdgeSettings(
         Duration keepAliveTime,
         Duration keepAliveTimeout,
         Duration permitKeepAliveTime,
-        Duration maxConnectionIdle) {
-}
+        Duration maxConnectionIdle) {}

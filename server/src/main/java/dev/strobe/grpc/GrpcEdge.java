@@ -55,11 +55,13 @@ public final class GrpcEdge implements AutoCloseable {
      * @param sockets the listening sockets {@code builder} was made with by {@link #netty}, closed when
      *     draining starts and released in {@link #close}; null when strobe does not own them
      */
-    public GrpcEdge(ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams,
-            ListeningSockets sockets) {
+    public GrpcEdge(
+            ServerBuilder<?> builder, EdgeSettings settings, GenerationStreams streams, ListeningSockets sockets) {
         this.models = streams.service().catalog().names();
         this.unavailable = streams.service().unavailableModels().stream()
-                .map(dev.strobe.service.UnavailableModel::name).filter(n -> !models.contains(n)).toList();
+                .map(dev.strobe.service.UnavailableModel::name)
+                .filter(n -> !models.contains(n))
+                .toList();
         this.sockets = sockets;
         BindableService endpoint = new ImageGeneratorEndpoint(streams);
         builder.maxInboundMessageSize(settings.maxInboundMessageBytes());
@@ -95,13 +97,11 @@ public final class GrpcEdge implements AutoCloseable {
             TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
                     .keyManager(s.tlsCert().toFile(), s.tlsKey().toFile());
             if (s.tlsClientCa() != null) {
-                tls.trustManager(s.tlsClientCa().toFile())
-                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+                tls.trustManager(s.tlsClientCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
             }
             creds = tls.build();
         }
-        NettyServerBuilder b = NettyServerBuilder.forAddress(
-                new java.net.InetSocketAddress(s.host(), s.port()), creds);
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new java.net.InetSocketAddress(s.host(), s.port()), creds);
         return b.maxConcurrentCallsPerConnection(s.maxConcurrentStreamsPerConnection())
                 .keepAliveTime(s.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(s.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -109,7 +109,6 @@ public final class GrpcEdge implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .maxConnectionIdle(s.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
     }
-
 
     public GrpcEdge start() throws IOException {
         server.start();

@@ -25,7 +25,8 @@ public final class GrpcTransport {
     /** A server builder made by the caller (for example {@code InProcessServerBuilder.forName(...)}). */
     public static GrpcTransport using(ServerBuilder<?> builder) {
         if (builder == null) {
-            throw new IllegalArgumentException("a gRPC server builder is required; use GrpcTransport.netty() for Netty");
+            throw new IllegalArgumentException(
+                    "a gRPC server builder is required; use GrpcTransport.netty() for Netty");
         }
         return new GrpcTransport(builder);
     }

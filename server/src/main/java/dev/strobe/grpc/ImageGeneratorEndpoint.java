@@ -32,6 +32,7 @@ public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGenera
      * is replaced by newer frames, what waits in the transport is not.
      */
     static final int ON_READY_THRESHOLD_BYTES = 8 * 1024;
+
     private final GenerationStreams streams;
 
     public ImageGeneratorEndpoint(GenerationStreams streams) {
@@ -50,7 +51,11 @@ public final class ImageGeneratorEndpoint extends ImageGeneratorGrpc.ImageGenera
         call.setOnReadyHandler(stream::onReady);
         call.setOnCancelHandler(stream::cancel);
         try {
-            stream.admit(ProtoMapper.toCommand(request), TokenAuthInterceptor.GRANT.get(), "", arrival,
+            stream.admit(
+                    ProtoMapper.toCommand(request),
+                    TokenAuthInterceptor.GRANT.get(),
+                    "",
+                    arrival,
                     deadlineNanos(arrival, Context.current().getDeadline()));
         } catch (StrobeException e) {
             // Already reported as the stream's end; send it.

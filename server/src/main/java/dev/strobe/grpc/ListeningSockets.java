@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ListeningSockets implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("strobe-grpc-boss", true));
-    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("strobe-grpc-worker", true));
+    private final EventLoopGroup workers =
+            new NioEventLoopGroup(0, new DefaultThreadFactory("strobe-grpc-worker", true));
     private final List<ServerChannel> listeners = new CopyOnWriteArrayList<>();
 
     /** Makes {@code builder} use these event loops and record every listening socket it opens. */

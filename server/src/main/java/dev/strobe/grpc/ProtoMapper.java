@@ -114,9 +114,10 @@ final class ProtoMapper {
                 .setName(m.name())
                 .setFamily(m.family())
                 .setSteps(m.steps())
-                .setPredictionType("sample".equals(m.predictionType())
-                        ? PredictionType.PREDICTION_TYPE_SAMPLE
-                        : PredictionType.PREDICTION_TYPE_EPSILON)
+                .setPredictionType(
+                        "sample".equals(m.predictionType())
+                                ? PredictionType.PREDICTION_TYPE_SAMPLE
+                                : PredictionType.PREDICTION_TYPE_EPSILON)
                 .setTimestepSpacing(m.timestepSpacing())
                 .setMinWidth(m.minSize())
                 .setMaxWidth(m.maxSize())

@@ -43,8 +43,11 @@ final class BufferedImagesWriter implements EventWriter {
         // Images finish in any order on the output threads; data[] lists them by index.
         images.sort(java.util.Comparator.comparingInt(StreamEvent.FinalImage::imageIndex));
         out.begin(200, "application/json");
-        out.write(SseEventWriter.utf8(ImagesJson.response(images, queued, done, System.currentTimeMillis() / 1000)
-                .toString()), true, x -> {});
+        out.write(
+                SseEventWriter.utf8(ImagesJson.response(images, queued, done, System.currentTimeMillis() / 1000)
+                        .toString()),
+                true,
+                x -> {});
     }
 
     @Override

@@ -26,13 +26,16 @@ final class HeartbeatTimer implements AutoCloseable {
 
     private void schedule(SseEventWriter writer, long delayNanos) {
         try {
-            executor.schedule(() -> {
-                if (writer.isEnded()) {
-                    return;
-                }
-                writer.heartbeat();
-                schedule(writer, Math.max(TimeUnit.MILLISECONDS.toNanos(100), writer.nextHeartbeatIn()));
-            }, delayNanos, TimeUnit.NANOSECONDS);
+            executor.schedule(
+                    () -> {
+                        if (writer.isEnded()) {
+                            return;
+                        }
+                        writer.heartbeat();
+                        schedule(writer, Math.max(TimeUnit.MILLISECONDS.toNanos(100), writer.nextHeartbeatIn()));
+                    },
+                    delayNanos,
+                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             // the server is stopping
         }

@@ -59,7 +59,11 @@ public final class HttpEdge implements AutoCloseable {
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new HttpFrontend(settings, streams, () -> serving.get() && !draining.get(), heartbeats,
+        server.setHandler(new HttpFrontend(
+                settings,
+                streams,
+                () -> serving.get() && !draining.get(),
+                heartbeats,
                 System.currentTimeMillis() / 1000));
         server.setStopTimeout(5_000);
     }
@@ -70,8 +74,10 @@ public final class HttpEdge implements AutoCloseable {
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
-            throw new IOException("the HTTP frontend cannot start on " + connector.getHost() + ":" + connector.getPort()
-                    + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "the HTTP frontend cannot start on " + connector.getHost() + ":" + connector.getPort() + ": "
+                            + e.getMessage(),
+                    e);
         }
         return this;
     }

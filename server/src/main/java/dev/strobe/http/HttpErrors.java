@@ -35,8 +35,22 @@ final class HttpErrors {
 
     /** OpenAI's request field name for a strobe.v1 field the service named. */
     private static final Map<String, String> PARAMS = Map.of(
-            "width", "size", "height", "size", "num_images", "n", "output_format", "output_format",
-            "preview.format", "output_format", "request_id", "request_id", "steps", "steps", "prompt", "prompt");
+            "width",
+            "size",
+            "height",
+            "size",
+            "num_images",
+            "n",
+            "output_format",
+            "output_format",
+            "preview.format",
+            "output_format",
+            "request_id",
+            "request_id",
+            "steps",
+            "steps",
+            "prompt",
+            "prompt");
 
     /** Answers {@code e} as a whole error response (nothing may have been written yet). */
     static void respond(ResponseChannel out, StrobeException e) {
@@ -59,8 +73,11 @@ final class HttpErrors {
     /** The error body of {@code e}. */
     static JsonObject body(StrobeException e) {
         Answer a = answer(e.kind());
-        return body(e.getMessage(), a.type(), a.code(), e.field() == null ? null : PARAMS.getOrDefault(e.field(),
-                e.field()));
+        return body(
+                e.getMessage(),
+                a.type(),
+                a.code(),
+                e.field() == null ? null : PARAMS.getOrDefault(e.field(), e.field()));
     }
 
     /** An error body; {@code param} may be null. */

@@ -32,7 +32,11 @@ final class HttpFrontend extends Handler.Abstract {
     private final ProbeEndpoints probes;
     private final StaticPage page = new StaticPage();
 
-    HttpFrontend(HttpSettings settings, GenerationStreams streams, BooleanSupplier ready, HeartbeatTimer heartbeats,
+    HttpFrontend(
+            HttpSettings settings,
+            GenerationStreams streams,
+            BooleanSupplier ready,
+            HeartbeatTimer heartbeats,
             long startedAtSeconds) {
         this.settings = settings;
         this.images = new ImagesEndpoint(streams, settings, heartbeats);
@@ -74,8 +78,11 @@ final class HttpFrontend extends Handler.Abstract {
                     if (page.serves(path) && allowed(method, "GET", out)) {
                         page.serve(path, out);
                     } else if (!page.serves(path)) {
-                        HttpErrors.respond(out, 404, "no such endpoint: " + method + " " + shown(path)
-                                + "; this server has POST " + IMAGES + ", GET " + MODELS + ", GET /healthz, GET /readyz",
+                        HttpErrors.respond(
+                                out,
+                                404,
+                                "no such endpoint: " + method + " " + shown(path) + "; this server has POST " + IMAGES
+                                        + ", GET " + MODELS + ", GET /healthz, GET /readyz",
                                 "not_found");
                     }
                 }
@@ -84,8 +91,12 @@ final class HttpFrontend extends Handler.Abstract {
             HttpErrors.respond(out, e);
         } catch (RuntimeException e) {
             log.error("HTTP {} {} failed", method, shown(path), e);
-            HttpErrors.respond(out, 500, "internal error (" + e.getClass().getSimpleName() + "); the server keeps"
-                    + " serving, please report it", "internal_error");
+            HttpErrors.respond(
+                    out,
+                    500,
+                    "internal error (" + e.getClass().getSimpleName() + "); the server keeps"
+                            + " serving, please report it",
+                    "internal_error");
         }
         return true;
     }
@@ -94,8 +105,12 @@ final class HttpFrontend extends Handler.Abstract {
         AuthTokens.Grant grant = authenticate(request);
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            HttpErrors.respond(out, 415, "the request body must be JSON: send Content-Type: application/json (got "
-                    + (type == null ? "none" : shown(type)) + ")", "unsupported_media_type");
+            HttpErrors.respond(
+                    out,
+                    415,
+                    "the request body must be JSON: send Content-Type: application/json (got "
+                            + (type == null ? "none" : shown(type)) + ")",
+                    "unsupported_media_type");
             return;
         }
         long declared = request.getLength();
@@ -107,7 +122,8 @@ final class HttpFrontend extends Handler.Abstract {
         Content.Source.asByteArrayAsync(request, settings.maxBodyBytes()).whenComplete((body, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
+                        ? failure.getCause()
+                        : failure;
                 if (cause instanceof IllegalArgumentException) {
                     tooLarge(out, -1);
                 } else {
@@ -121,15 +137,23 @@ final class HttpFrontend extends Handler.Abstract {
                 HttpErrors.respond(out, e);
             } catch (RuntimeException e) {
                 log.error("HTTP image generation failed", e);
-                HttpErrors.respond(out, 500, "internal error (" + e.getClass().getSimpleName() + "); the server keeps"
-                        + " serving, please report it", "internal_error");
+                HttpErrors.respond(
+                        out,
+                        500,
+                        "internal error (" + e.getClass().getSimpleName() + "); the server keeps"
+                                + " serving, please report it",
+                        "internal_error");
             }
         });
     }
 
     private void tooLarge(ResponseChannel out, long declared) {
-        HttpErrors.respond(out, 413, "the request body" + (declared > 0 ? " has " + declared + " bytes and" : "")
-                + " is larger than this server's limit of " + settings.maxBodyBytes() + " bytes", "request_too_large");
+        HttpErrors.respond(
+                out,
+                413,
+                "the request body" + (declared > 0 ? " has " + declared + " bytes and" : "")
+                        + " is larger than this server's limit of " + settings.maxBodyBytes() + " bytes",
+                "request_too_large");
     }
 
     private AuthTokens.Grant authenticate(Request request) {
@@ -142,8 +166,8 @@ final class HttpFrontend extends Handler.Abstract {
             return true;
         }
         out.header("Allow", expected);
-        HttpErrors.respond(out, 405, "method " + shown(method) + " is not allowed here; use " + expected,
-                "method_not_allowed");
+        HttpErrors.respond(
+                out, 405, "method " + shown(method) + " is not allowed here; use " + expected, "method_not_allowed");
         return false;
     }
 

@@ -19,8 +19,17 @@ import java.time.Duration;
  * @param heartbeat an SSE stream with nothing to send for this long gets a comment line
  * @param idleTimeout a connection with no traffic for this long is closed
  */
-public record HttpSettings(String host, int port, Path tlsCert, Path tlsKey, Path tlsClientCa, AuthTokens tokens,
-        boolean protectProbes, int maxBodyBytes, Duration heartbeat, Duration idleTimeout) {
+public record HttpSettings(
+        String host,
+        int port,
+        Path tlsCert,
+        Path tlsKey,
+        Path tlsClientCa,
+        AuthTokens tokens,
+        boolean protectProbes,
+        int maxBodyBytes,
+        Duration heartbeat,
+        Duration idleTimeout) {
 
     public HttpSettings {
         if (heartbeat.isNegative() || heartbeat.isZero()) {

@@ -54,7 +54,11 @@ final class ImagesEndpoint {
      * @param timeoutHeader the {@link #TIMEOUT_HEADER} value, or null
      * @param onClientGone registers what to run when the client goes away
      */
-    void generate(byte[] body, AuthTokens.Grant grant, String timeoutHeader, ResponseChannel out,
+    void generate(
+            byte[] body,
+            AuthTokens.Grant grant,
+            String timeoutHeader,
+            ResponseChannel out,
             Consumer<Runnable> onClientGone) {
         GenerationService service = streams.service();
         long arrival = service.clock().getAsLong();
@@ -109,7 +113,8 @@ final class ImagesEndpoint {
     static JsonObject json(byte[] body) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))

@@ -33,8 +33,8 @@ final class ImagesJson {
     }
 
     /** An {@code image_generation.completed} event; {@code done} (the last image's) adds the timings. */
-    static JsonObject completed(StreamEvent.FinalImage i, String size, long createdAt, StreamEvent.Queued queued,
-            StreamEvent.Done done) {
+    static JsonObject completed(
+            StreamEvent.FinalImage i, String size, long createdAt, StreamEvent.Queued queued, StreamEvent.Done done) {
         JsonObject o = event(COMPLETED, i.image(), size, createdAt);
         o.addProperty("image_index", i.imageIndex());
         o.addProperty("seed", Long.toUnsignedString(i.seed()));
@@ -45,8 +45,8 @@ final class ImagesJson {
     }
 
     /** The non-streamed response: {@code created}, {@code data[]} and the request's settings. */
-    static JsonObject response(List<StreamEvent.FinalImage> images, StreamEvent.Queued queued, StreamEvent.Done done,
-            long created) {
+    static JsonObject response(
+            List<StreamEvent.FinalImage> images, StreamEvent.Queued queued, StreamEvent.Done done, long created) {
         JsonObject o = new JsonObject();
         o.addProperty("created", created);
         JsonArray data = new JsonArray();

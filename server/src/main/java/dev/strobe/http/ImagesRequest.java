@@ -26,11 +26,17 @@ import java.util.regex.Pattern;
  * or the model's count), {@code request_id}, {@code strobe_previews: "all"} (stream a partial
  * image after every step instead of at most {@code partial_images}).
  */
-record ImagesRequest(GenerateCommand command, boolean stream, int partialImages, boolean allPreviews, String user,
+record ImagesRequest(
+        GenerateCommand command,
+        boolean stream,
+        int partialImages,
+        boolean allPreviews,
+        String user,
         ImageFormat outputFormat) {
 
     /** OpenAI's own image models: a request naming one gets the server's default model. */
     private static final Pattern OPENAI_MODEL = Pattern.compile("(gpt-image|dall-e|chatgpt-image)[a-z0-9.-]*");
+
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,6})x([0-9]{1,6})");
     static final int MAX_PARTIAL_IMAGES = 3;
 
@@ -41,7 +47,8 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         }
         String prompt = f.string("prompt", "");
         String model = f.string("model", "");
-        if (OPENAI_MODEL.matcher(model.toLowerCase(Locale.ROOT)).matches() && !catalog.names().contains(model)) {
+        if (OPENAI_MODEL.matcher(model.toLowerCase(Locale.ROOT)).matches()
+                && !catalog.names().contains(model)) {
             model = ""; // the default model
         }
         int n = f.integer("n", 1, 1, maxImages);
@@ -49,13 +56,15 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         ImageFormat format = outputFormat(f.string("output_format", "png"));
         String responseFormat = f.string("response_format", "b64_json");
         if (!responseFormat.equals("b64_json")) {
-            throw StrobeException.invalid("response_format", "response_format " + JsonFields.shown(body.get(
-                    "response_format")) + " is not supported: strobe returns images inline; use b64_json");
+            throw StrobeException.invalid(
+                    "response_format",
+                    "response_format " + JsonFields.shown(body.get("response_format"))
+                            + " is not supported: strobe returns images inline; use b64_json");
         }
         String background = f.string("background", "auto");
         if (!background.equals("auto") && !background.equals("opaque")) {
-            throw StrobeException.invalid("background", "background must be auto or opaque: strobe's images have no"
-                    + " transparency");
+            throw StrobeException.invalid(
+                    "background", "background must be auto or opaque: strobe's images have no" + " transparency");
         }
         f.string("quality", "auto");
         f.string("moderation", "auto");
@@ -65,8 +74,10 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         int partials = f.integer("partial_images", 0, 0, MAX_PARTIAL_IMAGES);
         String previews = f.string("strobe_previews", "");
         if (!previews.isEmpty() && !previews.equals("all")) {
-            throw StrobeException.invalid("strobe_previews", "strobe_previews must be \"all\" (a partial image after"
-                    + " every step) or absent (at most partial_images)");
+            throw StrobeException.invalid(
+                    "strobe_previews",
+                    "strobe_previews must be \"all\" (a partial image after"
+                            + " every step) or absent (at most partial_images)");
         }
         boolean all = previews.equals("all");
         String user = f.string("user", "");
@@ -74,9 +85,19 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         int steps = f.integer("steps", 0, 0, 1000);
         String requestId = f.string("request_id", "");
         boolean previewsOn = stream && (all || partials > 0);
-        GenerateCommand command = new GenerateCommand(prompt, model, size[0], size[1], steps, seed, n,
-                previewsOn ? choice(format) : PreviewChoice.NONE, 0, 1,
-                format == ImageFormat.JPEG ? OutputChoice.JPEG : OutputChoice.PNG, requestId);
+        GenerateCommand command = new GenerateCommand(
+                prompt,
+                model,
+                size[0],
+                size[1],
+                steps,
+                seed,
+                n,
+                previewsOn ? choice(format) : PreviewChoice.NONE,
+                0,
+                1,
+                format == ImageFormat.JPEG ? OutputChoice.JPEG : OutputChoice.PNG,
+                requestId);
         return new ImagesRequest(command, stream, partials, all, user, format);
     }
 
@@ -87,8 +108,10 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         }
         Matcher m = SIZE.matcher(size);
         if (!m.matches()) {
-            throw StrobeException.invalid("size", "size must be \"auto\" or \"WIDTHxHEIGHT\" in pixels, e.g."
-                    + " \"1024x1024\", got " + JsonFields.shown(new com.google.gson.JsonPrimitive(size)));
+            throw StrobeException.invalid(
+                    "size",
+                    "size must be \"auto\" or \"WIDTHxHEIGHT\" in pixels, e.g." + " \"1024x1024\", got "
+                            + JsonFields.shown(new com.google.gson.JsonPrimitive(size)));
         }
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
@@ -97,10 +120,14 @@ record ImagesRequest(GenerateCommand command, boolean stream, int partialImages,
         return switch (f) {
             case "png" -> ImageFormat.PNG;
             case "jpeg", "jpg" -> ImageFormat.JPEG;
-            case "webp" -> throw StrobeException.invalid("output_format", "output_format webp is not supported by"
-                    + " this server; use png or jpeg");
-            default -> throw StrobeException.invalid("output_format", "output_format must be png or jpeg, got "
-                    + JsonFields.shown(new com.google.gson.JsonPrimitive(f)));
+            case "webp" ->
+                throw StrobeException.invalid(
+                        "output_format", "output_format webp is not supported by" + " this server; use png or jpeg");
+            default ->
+                throw StrobeException.invalid(
+                        "output_format",
+                        "output_format must be png or jpeg, got "
+                                + JsonFields.shown(new com.google.gson.JsonPrimitive(f)));
         };
     }
 

@@ -15,7 +15,8 @@ import java.math.BigInteger;
  * Stateless.
  */
 final class JsonFields {
-    private static final BigDecimal UINT64_MAX = new BigDecimal(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+    private static final BigDecimal UINT64_MAX =
+            new BigDecimal(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
 
     private final JsonObject body;
 
@@ -58,8 +59,8 @@ final class JsonFields {
         }
         BigDecimal v = integral(name, min + " to " + max);
         if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw StrobeException.invalid(name, name + " must be an integer from " + min + " to " + max + ", got "
-                    + shown(body.get(name)));
+            throw StrobeException.invalid(
+                    name, name + " must be an integer from " + min + " to " + max + ", got " + shown(body.get(name)));
         }
         return v.intValueExact();
     }
@@ -74,14 +75,16 @@ final class JsonFields {
         }
         JsonElement e = body.get(name);
         BigDecimal v;
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().matches("[0-9]{1,20}")) {
+        if (e.isJsonPrimitive()
+                && e.getAsJsonPrimitive().isString()
+                && e.getAsString().matches("[0-9]{1,20}")) {
             v = new BigDecimal(e.getAsString());
         } else {
             v = integral(name, "0 to 18446744073709551615 (a number or a decimal string)");
         }
         if (v.signum() < 0 || v.compareTo(UINT64_MAX) > 0) {
-            throw StrobeException.invalid(name, name + " must be an integer from 0 to 18446744073709551615, got "
-                    + shown(e));
+            throw StrobeException.invalid(
+                    name, name + " must be an integer from 0 to 18446744073709551615, got " + shown(e));
         }
         return v.toBigIntegerExact().longValue();
     }
@@ -127,7 +130,8 @@ final class JsonFields {
 
     /** The value as written, cut to 40 characters (a sentence, not an echo of the body). */
     static String shown(JsonElement e) {
-        String s = e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? "\"" + e.getAsString() + "\"" : e.toString();
+        String s =
+                e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? "\"" + e.getAsString() + "\"" : e.toString();
         StringBuilder b = new StringBuilder();
         s.codePoints().limit(40).forEach(c -> {
             if (Character.isISOControl(c)) {

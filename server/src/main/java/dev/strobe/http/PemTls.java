@@ -47,15 +47,16 @@ final class PemTls {
             }
             return f;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot use the TLS files " + cert + " and " + key + " for HTTPS: " + e.getMessage(),
-                    e);
+            throw new IOException(
+                    "cannot use the TLS files " + cert + " and " + key + " for HTTPS: " + e.getMessage(), e);
         }
     }
 
-    private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
-            GeneralSecurityException {
+    private static Collection<? extends Certificate> certificates(Path pem)
+            throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
                 throw new IOException(pem + " holds no PEM certificate");
             }
@@ -68,8 +69,9 @@ final class PemTls {
         int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = text.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < begin) {
-            throw new IOException(pem + " is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----); convert it with"
-                    + " openssl pkcs8 -topk8 -nocrypt");
+            throw new IOException(
+                    pem + " is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----); convert it with"
+                            + " openssl pkcs8 -topk8 -nocrypt");
         }
         byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);

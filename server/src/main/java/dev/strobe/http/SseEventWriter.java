@@ -46,6 +46,7 @@ final class SseEventWriter implements EventWriter {
     private final Map<Integer, Integer> partials = new HashMap<>();
     /** Resumes the stream's drain when the transport can take more; cancels it when the client left. */
     private Runnable resume = () -> {};
+
     private Runnable clientGone = () -> {};
 
     // Guarded by this.
@@ -53,9 +54,11 @@ final class SseEventWriter implements EventWriter {
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
     /** Bytes accepted and not yet confirmed written (queued and in flight). */
     private long pendingBytes;
+
     private boolean writing;
     /** Runs once everything accepted is written: the end of the response. */
     private Runnable whenIdle;
+
     private boolean ended;
     private long lastWrite;
 

@@ -25,8 +25,8 @@ final class ComponentFiles {
         Path file = choice.file();
         String rel = relative(folder, file);
         if (!Files.isRegularFile(file)) {
-            throw new ModelProblem(folder, "model.json names " + rel + " for the " + component
-                    + ", which does not exist");
+            throw new ModelProblem(
+                    folder, "model.json names " + rel + " for the " + component + ", which does not exist");
         }
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             OnnxFileCheck.problem(folder, file).ifPresent(p -> {

@@ -32,8 +32,8 @@ public final class LatentState {
         this.latentHeight = size.latentHeight(factor);
         this.latentWidth = size.latentWidth(factor);
         if (x.length != channels * latentHeight * latentWidth) {
-            throw new IllegalArgumentException("latent has " + x.length + " values, expected "
-                    + channels * latentHeight * latentWidth);
+            throw new IllegalArgumentException(
+                    "latent has " + x.length + " values, expected " + channels * latentHeight * latentWidth);
         }
         this.timesteps = timesteps;
         this.sigmas = sigmas;

@@ -1,9 +1,9 @@
 package dev.strobe.pipeline;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.EngineInfo;
 import dev.strobe.engine.TensorSpec;
 import dev.strobe.model.ModelManifest;
+import dev.strobe.sdxl.SdxlTensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
  * wrong. Stateless; called while models load, on the main thread.
  */
 final class ModelInterfaceCheck {
-    static final List<String> UNET_INPUTS =
-            SdxlTensors.UNET_INPUTS;
+    static final List<String> UNET_INPUTS = SdxlTensors.UNET_INPUTS;
     /** SDXL's time ids: original size, crop offset, target size. */
     private static final int TIME_IDS = 6;
 
@@ -44,8 +43,14 @@ final class ModelInterfaceCheck {
         requireInput(folder, te1, SdxlTensors.INPUT_IDS, "a CLIP text encoder", "");
         requireInput(folder, te2, SdxlTensors.INPUT_IDS, "a CLIP text encoder", "");
         for (String in : UNET_INPUTS) {
-            requireInput(folder, unet, in, "an SDXL UNet", in.equals(SdxlTensors.TEXT_EMBEDS) || in.equals(SdxlTensors.TIME_IDS)
-                    ? " (SDXL's added text-time conditioning; an SD 1.x/2.x UNet cannot be served)" : "");
+            requireInput(
+                    folder,
+                    unet,
+                    in,
+                    "an SDXL UNet",
+                    in.equals(SdxlTensors.TEXT_EMBEDS) || in.equals(SdxlTensors.TIME_IDS)
+                            ? " (SDXL's added text-time conditioning; an SD 1.x/2.x UNet cannot be served)"
+                            : "");
         }
         requireInput(folder, vae, SdxlTensors.LATENT_SAMPLE, "a VAE decoder", "");
         TensorSpec hidden1 = requireOutput(folder, te1, config.hidden1(), "hidden");
@@ -54,54 +59,70 @@ final class ModelInterfaceCheck {
         requireOutput(folder, unet, config.unetOutput(), "out");
         requireOutput(folder, vae, config.vaeOutput(), "image");
 
-        TensorSpec context = unet.info().input(SdxlTensors.ENCODER_HIDDEN_STATES).orElseThrow();
+        TensorSpec context =
+                unet.info().input(SdxlTensors.ENCODER_HIDDEN_STATES).orElseThrow();
         long w1 = last(hidden1);
         long w2 = last(hidden2);
         long wc = last(context);
         if (w1 > 0 && w2 > 0 && wc > 0 && w1 + w2 != wc) {
-            throw new ModelProblem(folder, unet.file() + " takes encoder_hidden_states " + wc + " wide, but the text"
-                    + " encoders give " + w1 + " (" + te1.file() + " " + hidden1.name() + ") + " + w2 + " ("
-                    + te2.file() + " " + hidden2.name() + ") = " + (w1 + w2) + "; the encoders and the UNet must come"
-                    + " from the same SDXL checkpoint");
+            throw new ModelProblem(
+                    folder,
+                    unet.file() + " takes encoder_hidden_states " + wc + " wide, but the text"
+                            + " encoders give " + w1 + " (" + te1.file() + " " + hidden1.name() + ") + " + w2 + " ("
+                            + te2.file() + " " + hidden2.name() + ") = " + (w1 + w2)
+                            + "; the encoders and the UNet must come"
+                            + " from the same SDXL checkpoint");
         }
         TensorSpec textEmbeds = unet.info().input(SdxlTensors.TEXT_EMBEDS).orElseThrow();
         long wp = last(pooled);
         long wt = last(textEmbeds);
         if (wp > 0 && wt > 0 && wp != wt) {
-            throw new ModelProblem(folder, unet.file() + " takes text_embeds " + wt + " wide, but " + te2.file() + " "
-                    + pooled.name() + " is " + wp + " wide; the encoders and the UNet must come from the same SDXL"
-                    + " checkpoint");
+            throw new ModelProblem(
+                    folder,
+                    unet.file() + " takes text_embeds " + wt + " wide, but " + te2.file() + " "
+                            + pooled.name() + " is " + wp
+                            + " wide; the encoders and the UNet must come from the same SDXL"
+                            + " checkpoint");
         }
         long ids = last(unet.info().input(SdxlTensors.TIME_IDS).orElseThrow());
         if (ids > 0 && ids != TIME_IDS) {
-            throw new ModelProblem(folder, unet.file() + " takes time_ids " + ids + " wide; SDXL's are " + TIME_IDS
-                    + " (original size, crop, target size)");
+            throw new ModelProblem(
+                    folder,
+                    unet.file() + " takes time_ids " + ids + " wide; SDXL's are " + TIME_IDS
+                            + " (original size, crop, target size)");
         }
         requireChannels(folder, unet, unet.info().input(SdxlTensors.SAMPLE).orElseThrow(), config.latentChannels());
-        requireChannels(folder, vae, vae.info().input(SdxlTensors.LATENT_SAMPLE).orElseThrow(), config.latentChannels());
+        requireChannels(
+                folder, vae, vae.info().input(SdxlTensors.LATENT_SAMPLE).orElseThrow(), config.latentChannels());
     }
 
     private static void requireInput(Path folder, Component c, String name, String what, String why) {
         if (c.info().input(name).isEmpty()) {
-            throw new ModelProblem(folder, c.file() + " has no input '" + name + "'" + why + "; its inputs are "
-                    + names(c.info().inputs()) + ", and strobe needs " + what + " with optimum's input names");
+            throw new ModelProblem(
+                    folder,
+                    c.file() + " has no input '" + name + "'" + why + "; its inputs are "
+                            + names(c.info().inputs()) + ", and strobe needs " + what + " with optimum's input names");
         }
     }
 
     private static TensorSpec requireOutput(Path folder, Component c, String name, String role) {
         Optional<TensorSpec> out = c.info().output(name);
         if (out.isEmpty()) {
-            throw new ModelProblem(folder, c.file() + " has no output '" + name + "' (its outputs are "
-                    + names(c.info().outputs()) + "); set components." + c.name() + ".outputs." + role
-                    + " in model.json to one of them");
+            throw new ModelProblem(
+                    folder,
+                    c.file() + " has no output '" + name + "' (its outputs are "
+                            + names(c.info().outputs()) + "); set components." + c.name() + ".outputs." + role
+                            + " in model.json to one of them");
         }
         return out.get();
     }
 
     private static void requireChannels(Path folder, Component c, TensorSpec in, int channels) {
         if (in.rank() == 4 && in.shape()[1] > 0 && in.shape()[1] != channels) {
-            throw new ModelProblem(folder, c.file() + " takes " + in.name() + " with " + in.shape()[1]
-                    + " channels, but model.json says latent_channels " + channels);
+            throw new ModelProblem(
+                    folder,
+                    c.file() + " takes " + in.name() + " with " + in.shape()[1]
+                            + " channels, but model.json says latent_channels " + channels);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.strobe.pipeline;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.Engine;
 import dev.strobe.engine.EngineException;
 import dev.strobe.engine.Engines;
@@ -13,6 +12,7 @@ import dev.strobe.model.TrainingSchedule;
 import dev.strobe.pipeline.schedule.EulerSchedule;
 import dev.strobe.pipeline.schedule.TimestepSpacing;
 import dev.strobe.pipeline.text.ClipTokenizer;
+import dev.strobe.sdxl.SdxlTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,19 +74,36 @@ public final class ModelLoader {
             ModelInterfaceCheck.check(entry.dir(), config, checked);
             TensorSpec t = unet.info().input(SdxlTensors.TIMESTEP).orElseThrow();
             if (!t.dataType().isFloating() && spacing == TimestepSpacing.SGM_UNIFORM) {
-                throw new EngineException(EngineException.Kind.INVALID_MODEL, m.name
-                        + ": the UNet takes integer timesteps but sgm_uniform needs fractional ones;"
-                        + " set timestep_spacing to trailing");
+                throw new EngineException(
+                        EngineException.Kind.INVALID_MODEL,
+                        m.name
+                                + ": the UNet takes integer timesteps but sgm_uniform needs fractional ones;"
+                                + " set timestep_spacing to trailing");
             }
-            ServedSizes sizes = ServedSizes.reconcile(m.name, m.resolution, m.vaeScaleFactor, java.util.Map.of(
-                    ModelManifest.TEXT_ENCODER, te1.info(), ModelManifest.TEXT_ENCODER_2, te2.info(),
-                    ModelManifest.UNET, unet.info(), ModelManifest.VAE_DECODER, vae.info()));
+            ServedSizes sizes = ServedSizes.reconcile(
+                    m.name,
+                    m.resolution,
+                    m.vaeScaleFactor,
+                    java.util.Map.of(
+                            ModelManifest.TEXT_ENCODER,
+                            te1.info(),
+                            ModelManifest.TEXT_ENCODER_2,
+                            te2.info(),
+                            ModelManifest.UNET,
+                            unet.info(),
+                            ModelManifest.VAE_DECODER,
+                            vae.info()));
             if (!sizes.note().isEmpty()) {
                 log.warn("{}", sizes.note());
             }
             ModelPipeline pipeline = new ModelPipeline(config, te1, te2, unet, vae);
-            log.info("model {} ready: {} steps, {} prediction, {} spacing, UNet on {} (max batch {}, {} timestep)",
-                    m.name, m.steps, m.predictionType, m.timestepSpacing, unet.info().backend(),
+            log.info(
+                    "model {} ready: {} steps, {} prediction, {} spacing, UNet on {} (max batch {}, {} timestep)",
+                    m.name,
+                    m.steps,
+                    m.predictionType,
+                    m.timestepSpacing,
+                    unet.info().backend(),
                     unet.info().maxBatch(),
                     t.isScalar() ? "scalar" : ModelPipeline.sharesTimestep(t) ? "single-element" : "per-sample");
             return new LoadedModel(entry.dir(), m, tokenizer, pipeline, sizes);
@@ -96,7 +113,10 @@ public final class ModelLoader {
         }
     }
 
-    private Engine component(ModelRepository.Entry entry, String name, List<Engine> loaded,
+    private Engine component(
+            ModelRepository.Entry entry,
+            String name,
+            List<Engine> loaded,
             Map<String, ModelInterfaceCheck.Component> checked) {
         ModelManifest.ComponentSpec c = entry.manifest().components.get(name);
         String backend = engineOverride.isEmpty() ? c.engine : engineFor(name, c.engine);
@@ -105,8 +125,9 @@ public final class ModelLoader {
         EngineFiles.Choice file = EngineFiles.choose(entry, entry.manifest().name, name, c, backend);
         Engine e = ComponentFiles.load(engines, backend, entry.dir(), name, file);
         loaded.add(e);
-        checked.put(name, new ModelInterfaceCheck.Component(name, ComponentFiles.relative(entry.dir(), file.file()),
-                e.info()));
+        checked.put(
+                name,
+                new ModelInterfaceCheck.Component(name, ComponentFiles.relative(entry.dir(), file.file()), e.info()));
         return e;
     }
 
@@ -121,11 +142,11 @@ public final class ModelLoader {
         return new DualClipTokenizer(t1, t2);
     }
 
-    private static ClipTokenizer clip(ModelRepository.Entry entry, ModelManifest.TokenizerSpec spec) throws IOException {
+    private static ClipTokenizer clip(ModelRepository.Entry entry, ModelManifest.TokenizerSpec spec)
+            throws IOException {
         Path dir = entry.resolve(spec.dir);
-        ClipBpeFiles files = Files.isRegularFile(dir.resolve("vocab.json"))
-                ? ClipBpeFiles.fromFolder(dir)
-                : ClipBpeFiles.builtin();
+        ClipBpeFiles files =
+                Files.isRegularFile(dir.resolve("vocab.json")) ? ClipBpeFiles.fromFolder(dir) : ClipBpeFiles.builtin();
         return ClipTokenizer.of(files, spec.padToken);
     }
 }

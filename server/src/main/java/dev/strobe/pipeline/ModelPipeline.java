@@ -1,6 +1,5 @@
 package dev.strobe.pipeline;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.DataType;
 import dev.strobe.engine.Engine;
 import dev.strobe.engine.EngineException;
@@ -11,6 +10,7 @@ import dev.strobe.pipeline.noise.TorchCpuNoise;
 import dev.strobe.pipeline.schedule.EulerSampler;
 import dev.strobe.pipeline.schedule.EulerSchedule;
 import dev.strobe.pipeline.schedule.PredictionType;
+import dev.strobe.sdxl.SdxlTensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,10 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
         this.unet = unet;
         this.vae = vae;
         this.schedule = config.schedule();
-        this.timestepSpec = unet.info().input(SdxlTensors.TIMESTEP).orElseThrow(() -> new EngineException(
-                EngineException.Kind.INVALID_MODEL, "the UNet has no input named 'timestep'"));
+        this.timestepSpec = unet.info()
+                .input(SdxlTensors.TIMESTEP)
+                .orElseThrow(() -> new EngineException(
+                        EngineException.Kind.INVALID_MODEL, "the UNet has no input named 'timestep'"));
         this.limits = new StageLimits(
                 Math.min(textEncoder.info().maxBatch(), textEncoder2.info().maxBatch()),
                 unet.info().maxBatch(),
@@ -78,7 +80,8 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
             System.arraycopy(prompts.get(i).ids1(), 0, ids1, i * 77, 77);
             System.arraycopy(prompts.get(i).ids2(), 0, ids2, i * 77, 77);
         }
-        float[] h1 = run(textEncoder, Map.of(SdxlTensors.INPUT_IDS, ids(textEncoder, ids1, b)), config.hidden1()).floats();
+        float[] h1 = run(textEncoder, Map.of(SdxlTensors.INPUT_IDS, ids(textEncoder, ids1, b)), config.hidden1())
+                .floats();
         Map<String, Tensor> out2 = textEncoder2.run(
                 Map.of(SdxlTensors.INPUT_IDS, ids(textEncoder2, ids2, b)), Set.of(config.hidden2(), config.pooled2()));
         float[] h2 = out2.get(config.hidden2()).floats();
@@ -142,7 +145,8 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
             System.arraycopy(TimeIds.of(s.size().height(), s.size().width()), 0, timeIds, i * 6, 6);
         }
         Map<String, Tensor> inputs = Map.of(
-                SdxlTensors.SAMPLE, Tensor.ofFloats(sample, b, first.channels(), first.latentHeight(), first.latentWidth()),
+                SdxlTensors.SAMPLE,
+                        Tensor.ofFloats(sample, b, first.channels(), first.latentHeight(), first.latentWidth()),
                 SdxlTensors.TIMESTEP, timestepTensor(timesteps),
                 SdxlTensors.ENCODER_HIDDEN_STATES, Tensor.ofFloats(hidden, b, 77, hiddenLen / 77),
                 SdxlTensors.TEXT_EMBEDS, Tensor.ofFloats(pooled, b, pooledLen),
@@ -170,8 +174,11 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
                 latents[i * n + k] = x0[k] * scale;
             }
         }
-        Tensor out = run(vae, Map.of(SdxlTensors.LATENT_SAMPLE,
-                Tensor.ofFloats(latents, b, first.channels(), first.latentHeight(), first.latentWidth())),
+        Tensor out = run(
+                vae,
+                Map.of(
+                        SdxlTensors.LATENT_SAMPLE,
+                        Tensor.ofFloats(latents, b, first.channels(), first.latentHeight(), first.latentWidth())),
                 config.vaeOutput());
         int height = (int) out.dim(2);
         int width = (int) out.dim(3);
@@ -205,7 +212,10 @@ public final class ModelPipeline implements ModelStages, AutoCloseable {
     }
 
     private static Tensor ids(Engine encoder, long[] ids, int b) {
-        DataType type = encoder.info().input(SdxlTensors.INPUT_IDS).map(TensorSpec::dataType).orElse(DataType.INT64);
+        DataType type = encoder.info()
+                .input(SdxlTensors.INPUT_IDS)
+                .map(TensorSpec::dataType)
+                .orElse(DataType.INT64);
         return Tensor.ofLongs(type.isFloating() ? DataType.INT64 : type, ids, b, 77);
     }
 

@@ -1,9 +1,9 @@
 package dev.strobe.pipeline;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.pipeline.schedule.EulerSchedule;
 import dev.strobe.pipeline.schedule.PredictionType;
+import dev.strobe.sdxl.SdxlTensors;
 
 /**
  * The sampling facts of one model, resolved from its manifest: output names per role, prediction
@@ -21,7 +21,6 @@ public record PipelineConfig(
         String pooled2,
         String unetOutput,
         String vaeOutput) {
-
 
     /** Output roles in the manifest and their defaults (optimum's names). */
     public static PipelineConfig from(ModelManifest m, EulerSchedule schedule) {

@@ -13,7 +13,13 @@ public record PreviewFrame(
 
     /** Copies the state's current x0_hat. */
     public static PreviewFrame of(int imageIndex, LatentState s) {
-        return new PreviewFrame(imageIndex, s.stepsDone(), s.totalSteps(), s.channels(),
-                s.latentHeight(), s.latentWidth(), s.x0().clone());
+        return new PreviewFrame(
+                imageIndex,
+                s.stepsDone(),
+                s.totalSteps(),
+                s.channels(),
+                s.latentHeight(),
+                s.latentWidth(),
+                s.x0().clone());
     }
 }

@@ -32,8 +32,8 @@ import java.util.StringJoiner;
 public record ServedSizes(int min, int max, int defaultWidth, int defaultHeight, String limitedBy, String note) {
 
     /** Works the served sizes out at load time (main thread). */
-    public static ServedSizes reconcile(String model, ModelManifest.Resolution r, int vaeScale,
-            Map<String, EngineInfo> components) {
+    public static ServedSizes reconcile(
+            String model, ModelManifest.Resolution r, int vaeScale, Map<String, EngineInfo> components) {
         List<Spatial> bounded = new ArrayList<>();
         components.forEach((name, info) -> spatialInput(info).ifPresent(in -> {
             if (!info.profiles().isEmpty()) {
@@ -61,9 +61,12 @@ public record ServedSizes(int min, int max, int defaultWidth, int defaultHeight,
         }
         String by = describe(bounded);
         if (bestLo < 0) {
-            throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": no image size in model.json's range "
-                    + r.min + ".." + r.max + " fits " + by + "; rebuild the plan with build-engine --size covering"
-                    + " the sizes to serve, or set resolution in model.json to what the plan was built for");
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
+                    model + ": no image size in model.json's range "
+                            + r.min + ".." + r.max + " fits " + by
+                            + "; rebuild the plan with build-engine --size covering"
+                            + " the sizes to serve, or set resolution in model.json to what the plan was built for");
         }
         int min = sides.get(bestLo);
         int max = sides.get(bestHi);
@@ -71,19 +74,41 @@ public record ServedSizes(int min, int max, int defaultWidth, int defaultHeight,
         int dh = clamp(r.defaultHeight, min, max);
         StringBuilder note = new StringBuilder();
         if (min != r.min || max != r.max) {
-            note.append(model).append(": serving sizes ").append(min).append("..").append(max).append(" of model.json's ")
-                    .append(r.min).append("..").append(r.max).append(", the sizes ").append(by)
+            note.append(model)
+                    .append(": serving sizes ")
+                    .append(min)
+                    .append("..")
+                    .append(max)
+                    .append(" of model.json's ")
+                    .append(r.min)
+                    .append("..")
+                    .append(r.max)
+                    .append(", the sizes ")
+                    .append(by)
                     .append(" cover; requests outside get INVALID_ARGUMENT");
             if (dw != r.defaultWidth || dh != r.defaultHeight) {
-                note.append("; the default size ").append(r.defaultWidth).append('x').append(r.defaultHeight)
-                        .append(" becomes ").append(dw).append('x').append(dh);
+                note.append("; the default size ")
+                        .append(r.defaultWidth)
+                        .append('x')
+                        .append(r.defaultHeight)
+                        .append(" becomes ")
+                        .append(dw)
+                        .append('x')
+                        .append(dh);
             }
         }
         for (Spatial s : bounded) {
             int atMax = maxBatchAt(s, max / vaeScale);
             if (atMax < s.info.maxBatch()) {
-                note.append(note.length() == 0 ? model + ": " : "; ").append("at ").append(max).append('x').append(max)
-                        .append(" the ").append(s.component).append(" takes at most ").append(atMax)
+                note.append(note.length() == 0 ? model + ": " : "; ")
+                        .append("at ")
+                        .append(max)
+                        .append('x')
+                        .append(max)
+                        .append(" the ")
+                        .append(s.component)
+                        .append(" takes at most ")
+                        .append(atMax)
                         .append(" image(s) per call (larger batches are split)");
             }
         }
@@ -95,7 +120,10 @@ public record ServedSizes(int min, int max, int defaultWidth, int defaultHeight,
 
     /** The rank-4 input of a component (sample, latent_sample), if it has one. */
     private static java.util.Optional<String> spatialInput(EngineInfo info) {
-        return info.inputs().stream().filter(t -> t.rank() == 4).map(TensorSpec::name).findFirst();
+        return info.inputs().stream()
+                .filter(t -> t.rank() == 4)
+                .map(TensorSpec::name)
+                .findFirst();
     }
 
     /** Whether adding side index {@code next} to [lo, next-1] keeps every pair covered. */
@@ -131,7 +159,8 @@ public record ServedSizes(int min, int max, int defaultWidth, int defaultHeight,
     }
 
     /** Wider wins; then the interval holding the default size; then the larger sizes. */
-    private static boolean better(List<Integer> sides, int lo, int hi, int bestLo, int bestHi, ModelManifest.Resolution r) {
+    private static boolean better(
+            List<Integer> sides, int lo, int hi, int bestLo, int bestHi, ModelManifest.Resolution r) {
         if (bestLo < 0) {
             return true;
         }

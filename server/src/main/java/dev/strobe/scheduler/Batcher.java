@@ -69,16 +69,19 @@ public final class Batcher implements AutoCloseable {
      */
     public int submit(Generation g) {
         if (!accepting) {
-            throw new StrobeException(ErrorKind.UNAVAILABLE,
+            throw new StrobeException(
+                    ErrorKind.UNAVAILABLE,
                     "the server is shutting down and accepts no new requests; retry on another replica");
         }
         ModelStages stages = models.get(g.spec().model());
         if (stages == null) {
-            throw new StrobeException(ErrorKind.UNKNOWN_MODEL, "model '" + g.spec().model() + "' is not served here");
+            throw new StrobeException(
+                    ErrorKind.UNKNOWN_MODEL, "model '" + g.spec().model() + "' is not served here");
         }
         int ahead = counters.tryEnqueue(config.queueSize());
         if (ahead < 0) {
-            throw new StrobeException(ErrorKind.QUEUE_FULL,
+            throw new StrobeException(
+                    ErrorKind.QUEUE_FULL,
                     "the queue is full (" + config.queueSize() + " requests waiting, the configured queue size);"
                             + " retry later or on another replica");
         }

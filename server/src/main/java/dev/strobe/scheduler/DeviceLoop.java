@@ -90,7 +90,8 @@ final class DeviceLoop {
     long nextDue() {
         long due = Long.MAX_VALUE;
         if (!encodeQueue.isEmpty()) {
-            due = Math.min(due, WorkSelector.dueAt(encodeQueue.peekFirst().spec().arrivalNanos(), config.encode()));
+            due = Math.min(
+                    due, WorkSelector.dueAt(encodeQueue.peekFirst().spec().arrivalNanos(), config.encode()));
         }
         for (ImageJob j : active) {
             due = Math.min(due, WorkSelector.dueAt(j.readySince, config.denoise()));
@@ -151,7 +152,8 @@ final class DeviceLoop {
             return new StrobeException(ErrorKind.CANCELLED, "the request was cancelled while " + where);
         }
         if (g.expired(now)) {
-            return new StrobeException(ErrorKind.DEADLINE,
+            return new StrobeException(
+                    ErrorKind.DEADLINE,
                     "the deadline passed while " + where + "; allow more time or retry when the server is less busy");
         }
         return null;
@@ -286,11 +288,14 @@ final class DeviceLoop {
     }
 
     private static StrobeException nonFinite(String model, ImageJob j, DecodedImage d, int bad) {
-        return new StrobeException(ErrorKind.INTERNAL, "the VAE decoder of " + model + " produced " + bad
-                + " non-finite values (NaN or infinity) for image " + j.index + " (" + d.width() + "x" + d.height()
-                + "), the sign of an fp16 VAE that overflowed; serve the VAE in fp32 (a plan built without --fp16,"
-                + " or the fp32 ONNX export) or use the fp16-fix VAE (madebyollin/sdxl-vae-fp16-fix, exported by"
-                + " trt-engines/scripts/export_vae_onnx.py)");
+        return new StrobeException(
+                ErrorKind.INTERNAL,
+                "the VAE decoder of " + model + " produced " + bad
+                        + " non-finite values (NaN or infinity) for image " + j.index + " (" + d.width() + "x"
+                        + d.height()
+                        + "), the sign of an fp16 VAE that overflowed; serve the VAE in fp32 (a plan built without --fp16,"
+                        + " or the fp32 ONNX export) or use the fp16-fix VAE (madebyollin/sdxl-vae-fp16-fix, exported by"
+                        + " trt-engines/scripts/export_vae_onnx.py)");
     }
 
     private void failJobs(List<ImageJob> jobs, Collection<ImageJob> from, StrobeException why) {

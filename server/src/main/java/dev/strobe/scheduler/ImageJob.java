@@ -16,6 +16,7 @@ final class ImageJob {
      * last step, or of the last call of its group that passed it over (fairness: earliest first).
      */
     long readySince;
+
     DecodedImage decoded;
 
     ImageJob(Generation generation, int index, LatentState state, long readySince) {

@@ -54,7 +54,8 @@ final class OutputStage {
                 g.complete(clock.getAsLong());
             }
         } catch (RuntimeException e) {
-            if (g.fail(new StrobeException(ErrorKind.INTERNAL, "rendering the final image failed: " + e.getMessage(), e))) {
+            if (g.fail(new StrobeException(
+                    ErrorKind.INTERNAL, "rendering the final image failed: " + e.getMessage(), e))) {
                 counters.failed();
             }
         } finally {

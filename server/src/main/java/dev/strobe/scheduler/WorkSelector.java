@@ -197,10 +197,7 @@ final class WorkSelector {
     private GroupKey groupKey(ImageJob j) {
         boolean perSample = limits.apply(j.model()).perSampleTimestep();
         return new GroupKey(
-                j.model(),
-                j.state.latentHeight(),
-                j.state.latentWidth(),
-                perSample ? Double.NaN : j.state.timestep());
+                j.model(), j.state.latentHeight(), j.state.latentWidth(), perSample ? Double.NaN : j.state.timestep());
     }
 
     /**

@@ -6,7 +6,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The server's command line: {@code strobe serve [options]}. */
-@Command(name = "strobe", mixinStandardHelpOptions = true, subcommands = ServeCommand.class,
+@Command(
+        name = "strobe",
+        mixinStandardHelpOptions = true,
+        subcommands = ServeCommand.class,
         description = "strobe: real-time SDXL-Lightning image generation over gRPC.")
 public final class Main {
     private Main() {}
@@ -24,8 +27,8 @@ public final class Main {
             return 2;
         }
         CommandLine cli = new CommandLine(Main.class);
-        cli.setDefaultValueProvider(new SettingsDefaults(System.getenv(), config,
-                SettingsDefaults.launcherDefaults(System.getProperties())));
+        cli.setDefaultValueProvider(new SettingsDefaults(
+                System.getenv(), config, SettingsDefaults.launcherDefaults(System.getProperties())));
         return cli.execute(args);
     }
 

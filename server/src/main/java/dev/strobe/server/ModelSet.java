@@ -87,8 +87,12 @@ final class ModelSet implements AutoCloseable {
                 }
                 Path other = folderOfName.putIfAbsent(name, e.dir());
                 if (other != null) {
-                    unavailable(unavailable, name, e.dir(), "model folder " + e.dir() + ": model.json names the model '"
-                            + name + "', which the folder " + other + " already has; give one of them another name");
+                    unavailable(
+                            unavailable,
+                            name,
+                            e.dir(),
+                            "model folder " + e.dir() + ": model.json names the model '" + name + "', which the folder "
+                                    + other + " already has; give one of them another name");
                     continue;
                 }
                 log.info("loading model {} ({} of {})", name, entries.indexOf(e) + 1, entries.size());
@@ -112,10 +116,15 @@ final class ModelSet implements AutoCloseable {
             throw e;
         }
         if (!unavailable.isEmpty()) {
-            log.warn("serving {} of {} models; unavailable: {}", loaded.size(), loaded.size() + unavailable.size(),
+            log.warn(
+                    "serving {} of {} models; unavailable: {}",
+                    loaded.size(),
+                    loaded.size() + unavailable.size(),
                     unavailable.stream().map(UnavailableModel::name).toList());
         }
-        return new ModelSet(loaded, unavailable.stream().map(u -> forClients(s.modelsDir(), u)).toList());
+        return new ModelSet(
+                loaded,
+                unavailable.stream().map(u -> forClients(s.modelsDir(), u)).toList());
     }
 
     private static void unavailable(List<UnavailableModel> out, String name, Path dir, String reason) {
@@ -134,19 +143,24 @@ final class ModelSet implements AutoCloseable {
         String folder = dir.startsWith(root) && !dir.equals(root)
                 ? root.relativize(dir).toString()
                 : String.valueOf(dir.getFileName());
-        String reason = u.reason().replace(u.folder(), folder)
+        String reason = u.reason()
+                .replace(u.folder(), folder)
                 .replace(root + java.io.File.separator, "")
                 .replace(modelsDir + java.io.File.separator, "");
         return new UnavailableModel(u.name(), folder, reason);
     }
 
     /** The server starts when at least one model, and the configured default model, loaded. */
-    private static void requireServable(ServerSettings s, List<LoadedModel> loaded, List<UnavailableModel> unavailable,
-            boolean allMissingLibraries) throws IOException {
+    private static void requireServable(
+            ServerSettings s, List<LoadedModel> loaded, List<UnavailableModel> unavailable, boolean allMissingLibraries)
+            throws IOException {
         if (loaded.isEmpty()) {
             StringBuilder b = new StringBuilder("no model in " + s.modelsDir() + " loaded");
             for (int i = 0; i < unavailable.size(); i++) {
-                b.append(i == 0 ? ": " : "; ").append('(').append(i + 1).append(") ")
+                b.append(i == 0 ? ": " : "; ")
+                        .append('(')
+                        .append(i + 1)
+                        .append(") ")
                         .append(unavailable.get(i).reason());
             }
             if (allMissingLibraries) {
@@ -159,8 +173,8 @@ final class ModelSet implements AutoCloseable {
         if (def != null && !def.isEmpty()) {
             for (UnavailableModel u : unavailable) {
                 if (u.name().equals(def)) {
-                    throw new IOException("the default model " + def + " (--default-model) did not load: "
-                            + u.reason());
+                    throw new IOException(
+                            "the default model " + def + " (--default-model) did not load: " + u.reason());
                 }
             }
         }
@@ -177,7 +191,9 @@ final class ModelSet implements AutoCloseable {
             if (!canFallBack) {
                 throw ex;
             }
-            log.warn("{}: {}; falling back to ONNX Runtime as --allow-fallback permits", e.manifest().name,
+            log.warn(
+                    "{}: {}; falling back to ONNX Runtime as --allow-fallback permits",
+                    e.manifest().name,
                     ex.getMessage());
             return ModelLoader.fallingBackTo(engines, OnnxRuntimeProvider.NAME).load(e);
         }
@@ -229,10 +245,20 @@ final class ModelSet implements AutoCloseable {
         var man = m.manifest();
         ModelPipeline p = m.pipeline();
         var sizes = m.sizes();
-        return new ModelInfo(man.name, man.family, man.steps, man.predictionType, man.timestepSpacing,
-                sizes.min(), sizes.max(), man.resolution.multiple, sizes.defaultWidth(),
-                sizes.defaultHeight(), Math.min(b.denoise().maxBatch(), p.limits().denoiseMaxBatch()),
-                p.unetBackend(), sizes.limitedBy());
+        return new ModelInfo(
+                man.name,
+                man.family,
+                man.steps,
+                man.predictionType,
+                man.timestepSpacing,
+                sizes.min(),
+                sizes.max(),
+                man.resolution.multiple,
+                sizes.defaultWidth(),
+                sizes.defaultHeight(),
+                Math.min(b.denoise().maxBatch(), p.limits().denoiseMaxBatch()),
+                p.unetBackend(),
+                sizes.limitedBy());
     }
 
     @Override

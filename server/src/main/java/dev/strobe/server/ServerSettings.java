@@ -308,14 +308,51 @@ public record ServerSettings(
             if (modelsDir == null) {
                 throw new IllegalArgumentException("--models must name the model repository folder");
             }
-            EdgeSettings edge = new EdgeSettings(host, port, tlsCert, tlsKey, tlsClientCa, tokens, protectHealth,
-                    maxMessageBytes, maxStreamsPerConnection, keepAliveTime, keepAliveTimeout, permitKeepAliveTime,
+            EdgeSettings edge = new EdgeSettings(
+                    host,
+                    port,
+                    tlsCert,
+                    tlsKey,
+                    tlsClientCa,
+                    tokens,
+                    protectHealth,
+                    maxMessageBytes,
+                    maxStreamsPerConnection,
+                    keepAliveTime,
+                    keepAliveTimeout,
+                    permitKeepAliveTime,
                     maxConnectionIdle);
-            HttpSettings http = httpPort < 0 ? null : new HttpSettings(host, httpPort, tlsCert, tlsKey, tlsClientCa,
-                    tokens, protectHealth, maxMessageBytes, sseHeartbeat, httpIdleTimeout);
-            return new ServerSettings(modelsDir, generateTinyModels, defaultModel, engine, allowFallback, batcher,
-                    limits, outputThreads, edge, http, metricsHost, metricsPort, drainDelay, drainTimeout, warmup,
-                    deadlineEstimateFactor, streamLimits);
+            HttpSettings http = httpPort < 0
+                    ? null
+                    : new HttpSettings(
+                            host,
+                            httpPort,
+                            tlsCert,
+                            tlsKey,
+                            tlsClientCa,
+                            tokens,
+                            protectHealth,
+                            maxMessageBytes,
+                            sseHeartbeat,
+                            httpIdleTimeout);
+            return new ServerSettings(
+                    modelsDir,
+                    generateTinyModels,
+                    defaultModel,
+                    engine,
+                    allowFallback,
+                    batcher,
+                    limits,
+                    outputThreads,
+                    edge,
+                    http,
+                    metricsHost,
+                    metricsPort,
+                    drainDelay,
+                    drainTimeout,
+                    warmup,
+                    deadlineEstimateFactor,
+                    streamLimits);
         }
 
         private static void port(String option, int value, int lowest) {

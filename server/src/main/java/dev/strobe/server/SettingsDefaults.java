@@ -63,7 +63,8 @@ final class SettingsDefaults implements IDefaultValueProvider {
     }
 
     static String envName(String option) {
-        return "STROBE_" + option.replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        return "STROBE_"
+                + option.replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     @Override

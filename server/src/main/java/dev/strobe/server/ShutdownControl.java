@@ -75,7 +75,7 @@ final class ShutdownControl {
                 StrobeServer s = server;
                 new Thread(() -> drain(s), "strobe-shutdown").start();
             }
-            case STOPPING -> { }
+            case STOPPING -> {}
         }
     }
 
@@ -84,8 +84,11 @@ final class ShutdownControl {
         synchronized (this) {
             during = state == State.STARTING ? "start-up" : "the drain";
         }
-        log.warn("second signal ({}) during {}: stopping at once with status {}, open streams are cut", signal.name(),
-                during, signal.exitStatus());
+        log.warn(
+                "second signal ({}) during {}: stopping at once with status {}, open streams are cut",
+                signal.name(),
+                during,
+                signal.exitStatus());
         System.err.flush();
         halt.accept(signal.exitStatus());
     }

@@ -6,11 +6,14 @@ import dev.strobe.engine.onnx.OnnxRuntimeProvider;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TensorRtProvider;
 import dev.strobe.grpc.GrpcEdge;
-import dev.strobe.http.HttpEdge;
 import dev.strobe.grpc.GrpcTransport;
+import dev.strobe.http.HttpEdge;
 import dev.strobe.pipeline.ImageCodec;
 import dev.strobe.pipeline.PipelineImageCodec;
 import dev.strobe.scheduler.Batcher;
+import dev.strobe.server.metrics.MetricsEndpoint;
+import dev.strobe.server.metrics.PrometheusMetrics;
+import dev.strobe.server.metrics.RequestLogger;
 import dev.strobe.service.GenerationService;
 import dev.strobe.service.ModelCatalog;
 import dev.strobe.service.RequestValidator;
@@ -19,9 +22,6 @@ import dev.strobe.service.WaitEstimator;
 import dev.strobe.service.stream.GenerationStreams;
 import dev.strobe.service.stream.RequestLog;
 import dev.strobe.service.stream.StreamTimer;
-import dev.strobe.server.metrics.MetricsEndpoint;
-import dev.strobe.server.metrics.PrometheusMetrics;
-import dev.strobe.server.metrics.RequestLogger;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -60,13 +60,23 @@ public final class StrobeServer implements AutoCloseable {
     private final GrpcEdge edge;
     /** Null when the HTTP frontend is off. */
     private final HttpEdge http;
+
     private final PrometheusMetrics metrics;
     private final MetricsEndpoint metricsEndpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StrobeServer(ServerSettings settings, ModelSet models, Batcher batcher, ExecutorService output,
-            GenerationService service, GenerationStreams streams, StreamTimer.Scheduled streamTimer, GrpcEdge edge,
-            HttpEdge http, PrometheusMetrics metrics, MetricsEndpoint metricsEndpoint) {
+    private StrobeServer(
+            ServerSettings settings,
+            ModelSet models,
+            Batcher batcher,
+            ExecutorService output,
+            GenerationService service,
+            GenerationStreams streams,
+            StreamTimer.Scheduled streamTimer,
+            GrpcEdge edge,
+            HttpEdge http,
+            PrometheusMetrics metrics,
+            MetricsEndpoint metricsEndpoint) {
         this.settings = settings;
         this.models = models;
         this.batcher = batcher;
@@ -98,7 +108,8 @@ public final class StrobeServer implements AutoCloseable {
      * @param transport where gRPC listens: {@link GrpcTransport#netty()} per the settings, or a
      *     builder of the caller's (in-process in tests)
      */
-    public static StrobeServer start(ServerSettings s, GrpcTransport transport) throws IOException, InterruptedException {
+    public static StrobeServer start(ServerSettings s, GrpcTransport transport)
+            throws IOException, InterruptedException {
         return start(s, transport, RequestLog.NONE);
     }
 
@@ -123,23 +134,27 @@ public final class StrobeServer implements AutoCloseable {
             // The gauges read the batcher's and the streams' load at scrape time; both exist only later.
             AtomicReference<Batcher> batcherRef = new AtomicReference<>();
             AtomicReference<GenerationStreams> streamsRef = new AtomicReference<>();
-            PrometheusMetrics metrics = new PrometheusMetrics(new PrometheusMetrics.Gauges(
-                    () -> batcherRef.get().stats(),
-                    () -> streamsRef.get() == null ? 0 : streamsRef.get().openStreams().count(),
-                    () -> waits.nanosPerUnit() / 1e9), catalog.names());
-            Batcher b = new Batcher(models.stages(), s.batcher(), output, new DeviceTime(metrics, waits),
-                    System::nanoTime);
+            PrometheusMetrics metrics = new PrometheusMetrics(
+                    new PrometheusMetrics.Gauges(
+                            () -> batcherRef.get().stats(),
+                            () -> streamsRef.get() == null
+                                    ? 0
+                                    : streamsRef.get().openStreams().count(),
+                            () -> waits.nanosPerUnit() / 1e9),
+                    catalog.names());
+            Batcher b =
+                    new Batcher(models.stages(), s.batcher(), output, new DeviceTime(metrics, waits), System::nanoTime);
             batcherRef.set(b);
             batcher = b;
-            GenerationService service = new GenerationService(catalog, b, new RequestValidator(s.limits()),
-                    SeedSource.random(), System::nanoTime, waits);
+            GenerationService service = new GenerationService(
+                    catalog, b, new RequestValidator(s.limits()), SeedSource.random(), System::nanoTime, waits);
             RequestLog metricsLog = metrics.requestLog();
             RequestLog requestLog = new RequestLogger((r, code, t, message) -> {
                 metricsLog.finished(r, code, t, message);
                 observer.finished(r, code, t, message);
             });
-            GenerationStreams streams = new GenerationStreams(service, codec, output, requestLog, s.streamLimits(),
-                    timer);
+            GenerationStreams streams =
+                    new GenerationStreams(service, codec, output, requestLog, s.streamLimits(), timer);
             streamsRef.set(streams);
             edge = transport.open(s.edge(), streams);
             if (s.http() != null) {
@@ -153,8 +168,8 @@ public final class StrobeServer implements AutoCloseable {
             if (http != null) {
                 http.start();
             }
-            StrobeServer server = new StrobeServer(s, models, b, output, service, streams, timer, edge, http, metrics,
-                    endpoint);
+            StrobeServer server =
+                    new StrobeServer(s, models, b, output, service, streams, timer, edge, http, metrics, endpoint);
             if (s.warmup()) {
                 Warmup.run(service, catalog, codec, Duration.ofMinutes(5));
             }
@@ -162,9 +177,13 @@ public final class StrobeServer implements AutoCloseable {
             if (http != null) {
                 http.setServing(true);
             }
-            log.info("strobe serving {} on port {}{}{} (default model {})", catalog.names(), edge.port(),
+            log.info(
+                    "strobe serving {} on port {}{}{} (default model {})",
+                    catalog.names(),
+                    edge.port(),
                     http != null ? ", HTTP on port " + http.port() : "",
-                    endpoint != null ? ", metrics on port " + endpoint.port() : "", catalog.defaultModel());
+                    endpoint != null ? ", metrics on port " + endpoint.port() : "",
+                    catalog.defaultModel());
             return server;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (http != null) {
@@ -231,8 +250,9 @@ public final class StrobeServer implements AutoCloseable {
      * @return true when every stream in flight finished within the drain timeout
      */
     public boolean drainAndStop(Duration delay) throws InterruptedException {
-        log.info("draining: health NOT_SERVING, readiness off, listening socket closed{}", delay.isZero() ? ""
-                : ", still admitting for " + delay);
+        log.info(
+                "draining: health NOT_SERVING, readiness off, listening socket closed{}",
+                delay.isZero() ? "" : ", still admitting for " + delay);
         edge.drainStarted();
         if (http != null) {
             http.drainStarted();
@@ -241,8 +261,10 @@ public final class StrobeServer implements AutoCloseable {
             Thread.sleep(delay.toMillis());
         }
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        log.info("refusing new requests, waiting up to {} for {} streams in flight",
-                settings.drainTimeout(), streams.openStreams().count());
+        log.info(
+                "refusing new requests, waiting up to {} for {} streams in flight",
+                settings.drainTimeout(),
+                streams.openStreams().count());
         boolean drained = batcher.drain(settings.drainTimeout())
                 && streams.openStreams().awaitNone(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         edge.shutdown();
@@ -252,7 +274,9 @@ public final class StrobeServer implements AutoCloseable {
         if (drained) {
             log.info("stopped: every stream finished");
         } else {
-            log.warn("stopped: the drain timeout passed, {} streams were cut", streams.openStreams().count());
+            log.warn(
+                    "stopped: the drain timeout passed, {} streams were cut",
+                    streams.openStreams().count());
         }
         return drained;
     }

@@ -39,7 +39,8 @@ final class Warmup {
         for (ServedModel m : catalog.all()) {
             for (int side : sides(m.info())) {
                 if (Thread.interrupted()) {
-                    throw new InterruptedException("warming up the models, before " + m.info().name());
+                    throw new InterruptedException(
+                            "warming up the models, before " + m.info().name());
                 }
                 log.info("warming up {} at {}x{}", m.info().name(), side, side);
                 warm(service, codec, m, side, timeout);
@@ -59,9 +60,15 @@ final class Warmup {
             return java.util.List.of(info.minSize());
         }
         if (info.sizeLimitedBy().isEmpty()) {
-            log.info("{}: warm-up at {}x{} only; no optimisation profile bounds its sizes ({} UNet), so the largest"
-                    + " size {}x{} is first run by a request", info.name(), info.minSize(), info.minSize(), info.engine(),
-                    info.maxSize(), info.maxSize());
+            log.info(
+                    "{}: warm-up at {}x{} only; no optimisation profile bounds its sizes ({} UNet), so the largest"
+                            + " size {}x{} is first run by a request",
+                    info.name(),
+                    info.minSize(),
+                    info.minSize(),
+                    info.engine(),
+                    info.maxSize(),
+                    info.maxSize());
             return java.util.List.of(info.minSize());
         }
         return java.util.List.of(info.minSize(), info.maxSize());
@@ -69,8 +76,19 @@ final class Warmup {
 
     private static void warm(GenerationService service, ImageCodec codec, ServedModel m, int side, Duration timeout)
             throws IOException, InterruptedException {
-        GenerateCommand c = new GenerateCommand("warm-up", m.info().name(), side, side, 0, 0L, 1,
-                GenerateCommand.PreviewChoice.JPEG, 0, 0, GenerateCommand.OutputChoice.PNG, "warmup");
+        GenerateCommand c = new GenerateCommand(
+                "warm-up",
+                m.info().name(),
+                side,
+                side,
+                0,
+                0L,
+                1,
+                GenerateCommand.PreviewChoice.JPEG,
+                0,
+                0,
+                GenerateCommand.OutputChoice.PNG,
+                "warmup");
         CompletableFuture<Timings> done = new CompletableFuture<>();
         AtomicReference<PreviewFrame> lastFrame = new AtomicReference<>();
         long start = service.clock().getAsLong();
@@ -104,16 +122,23 @@ final class Warmup {
                 codec.encodePreview(lastFrame.get(), ImageFormat.PNG, 0);
             }
             boolean largest = side == m.info().maxSize() && side != m.info().minSize();
-            log.info("warmed {} at {}x{} in {} ms{}", m.info().name(), side, side, Math.round(t.totalMs()),
+            log.info(
+                    "warmed {} at {}x{} in {} ms{}",
+                    m.info().name(),
+                    side,
+                    side,
+                    Math.round(t.totalMs()),
                     largest ? " (the largest size " + m.info().sizeLimitedBy() + " allow)" : "");
         } catch (ExecutionException e) {
-            throw new IOException("warm-up of " + m.info().name() + " at " + side + "x" + side + " failed: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "warm-up of " + m.info().name() + " at " + side + "x" + side + " failed: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             throw new InterruptedException("warming up " + m.info().name());
         } catch (TimeoutException e) {
-            throw new IOException("warm-up of " + m.info().name() + " at " + side + "x" + side
-                    + " did not finish within " + timeout);
+            throw new IOException(
+                    "warm-up of " + m.info().name() + " at " + side + "x" + side + " did not finish within " + timeout);
         }
     }
 }

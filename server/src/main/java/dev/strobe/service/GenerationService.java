@@ -33,8 +33,13 @@ public final class GenerationService {
      * @param waits learns the device's pace and refuses requests whose deadline cannot be met; the
      *     caller feeds it the device time of every engine call
      */
-    public GenerationService(ModelCatalog catalog, Batcher batcher, RequestValidator validator, SeedSource seeds,
-            LongSupplier clock, WaitEstimator waits) {
+    public GenerationService(
+            ModelCatalog catalog,
+            Batcher batcher,
+            RequestValidator validator,
+            SeedSource seeds,
+            LongSupplier clock,
+            WaitEstimator waits) {
         this.catalog = catalog;
         this.batcher = batcher;
         this.validator = validator;
@@ -59,12 +64,13 @@ public final class GenerationService {
      */
     public Prepared prepare(GenerateCommand c, AuthTokens.Grant grant, long arrivalNanos, long deadlineNanos) {
         if (!batcher.accepting()) {
-            throw new StrobeException(ErrorKind.UNAVAILABLE,
+            throw new StrobeException(
+                    ErrorKind.UNAVAILABLE,
                     "the server is shutting down and accepts no new requests; retry on another replica");
         }
         if (deadlineNanos <= arrivalNanos) {
-            throw new StrobeException(ErrorKind.DEADLINE, "the deadline passed before the request was admitted;"
-                    + " allow more time");
+            throw new StrobeException(
+                    ErrorKind.DEADLINE, "the deadline passed before the request was admitted;" + " allow more time");
         }
         validator.checkText(c);
         ServedModel model = catalog.resolve(c.model());
@@ -81,8 +87,17 @@ public final class GenerationService {
         waits.check(arrivalNanos, deadlineNanos, units);
         PromptTokens tokens = model.tokenizer().tokenize(c.prompt() == null ? "" : c.prompt());
         long seed = c.seed() != null ? c.seed() : seeds.next();
-        GenerationSpec spec = new GenerationSpec(info.name(), tokens, size, seed, images, preview, output,
-                c.requestId() == null ? "" : c.requestId(), deadlineNanos, arrivalNanos);
+        GenerationSpec spec = new GenerationSpec(
+                info.name(),
+                tokens,
+                size,
+                seed,
+                images,
+                preview,
+                output,
+                c.requestId() == null ? "" : c.requestId(),
+                deadlineNanos,
+                arrivalNanos);
         return new Prepared(spec, steps, units);
     }
 
@@ -105,8 +120,8 @@ public final class GenerationService {
     }
 
     /** {@link #prepare} then {@link #submit}, for callers without a stream (warm-up, tests). */
-    public Admitted start(GenerateCommand c, AuthTokens.Grant grant, long arrivalNanos, long deadlineNanos,
-            GenerationSink sink) {
+    public Admitted start(
+            GenerateCommand c, AuthTokens.Grant grant, long arrivalNanos, long deadlineNanos, GenerationSink sink) {
         return submit(prepare(c, grant, arrivalNanos, deadlineNanos), sink);
     }
 

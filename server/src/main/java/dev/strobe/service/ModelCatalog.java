@@ -25,7 +25,8 @@ public final class ModelCatalog {
         this.unavailable = List.copyOf(unavailable);
         for (ServedModel m : served) {
             if (models.put(m.info().name(), m) != null) {
-                throw new IllegalArgumentException("two models are named " + m.info().name());
+                throw new IllegalArgumentException(
+                        "two models are named " + m.info().name());
             }
         }
         if (!models.containsKey(defaultModel)) {
@@ -65,13 +66,16 @@ public final class ModelCatalog {
         if (m == null) {
             for (UnavailableModel u : unavailable) {
                 if (u.name().equals(name)) {
-                    throw new StrobeException(ErrorKind.UNKNOWN_MODEL, "model '" + u.name()
-                            + "' did not load, so it is not served: " + u.reason() + "; available models: "
-                            + String.join(", ", models.keySet()));
+                    throw new StrobeException(
+                            ErrorKind.UNKNOWN_MODEL,
+                            "model '" + u.name()
+                                    + "' did not load, so it is not served: " + u.reason() + "; available models: "
+                                    + String.join(", ", models.keySet()));
                 }
             }
             String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
-            throw new StrobeException(ErrorKind.UNKNOWN_MODEL,
+            throw new StrobeException(
+                    ErrorKind.UNKNOWN_MODEL,
                     "model '" + printable(shown) + "' is not served here; available models: "
                             + String.join(", ", models.keySet()));
         }

@@ -27,9 +27,32 @@ public record ModelInfo(
         String sizeLimitedBy) {
 
     /** A model whose sizes no shape profile bounds. */
-    public ModelInfo(String name, String family, int steps, String predictionType, String timestepSpacing, int minSize,
-            int maxSize, int sizeMultiple, int defaultWidth, int defaultHeight, int maxBatch, String engine) {
-        this(name, family, steps, predictionType, timestepSpacing, minSize, maxSize, sizeMultiple, defaultWidth,
-                defaultHeight, maxBatch, engine, "");
+    public ModelInfo(
+            String name,
+            String family,
+            int steps,
+            String predictionType,
+            String timestepSpacing,
+            int minSize,
+            int maxSize,
+            int sizeMultiple,
+            int defaultWidth,
+            int defaultHeight,
+            int maxBatch,
+            String engine) {
+        this(
+                name,
+                family,
+                steps,
+                predictionType,
+                timestepSpacing,
+                minSize,
+                maxSize,
+                sizeMultiple,
+                defaultWidth,
+                defaultHeight,
+                maxBatch,
+                engine,
+                "");
     }
 }

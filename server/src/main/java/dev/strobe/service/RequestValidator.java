@@ -24,12 +24,16 @@ public final class RequestValidator {
     public void checkText(GenerateCommand c) {
         String prompt = c.prompt() == null ? "" : c.prompt();
         if (prompt.length() > limits.maxPromptChars()) {
-            throw invalid("prompt", "the prompt has " + prompt.length() + " characters; the limit is "
-                    + limits.maxPromptChars() + " (the text encoders read only the first 75 tokens)");
+            throw invalid(
+                    "prompt",
+                    "the prompt has " + prompt.length() + " characters; the limit is " + limits.maxPromptChars()
+                            + " (the text encoders read only the first 75 tokens)");
         }
         String id = c.requestId() == null ? "" : c.requestId();
         if (id.length() > limits.maxRequestIdChars()) {
-            throw invalid("request_id", "request_id has " + id.length() + " characters; the limit is " + limits.maxRequestIdChars());
+            throw invalid(
+                    "request_id",
+                    "request_id has " + id.length() + " characters; the limit is " + limits.maxRequestIdChars());
         }
         if (id.codePoints().anyMatch(Character::isISOControl)) {
             throw invalid("request_id", "request_id must not contain control characters");
@@ -46,9 +50,11 @@ public final class RequestValidator {
 
     public int steps(GenerateCommand c, ModelInfo m) {
         if (c.steps() != 0 && c.steps() != m.steps()) {
-            throw invalid("steps", m.name() + " is distilled for " + m.steps() + " steps, so steps must be 0 or "
-                    + m.steps() + " (got " + Integer.toUnsignedString(c.steps())
-                    + "); pick a model made for that step count");
+            throw invalid(
+                    "steps",
+                    m.name() + " is distilled for " + m.steps() + " steps, so steps must be 0 or "
+                            + m.steps() + " (got " + Integer.toUnsignedString(c.steps())
+                            + "); pick a model made for that step count");
         }
         return m.steps();
     }
@@ -56,8 +62,10 @@ public final class RequestValidator {
     public int numImages(GenerateCommand c) {
         int n = c.numImages() == 0 ? 1 : c.numImages();
         if (n < 1 || n > limits.maxImages()) {
-            throw invalid("num_images", "num_images must be 0 (one image) to " + limits.maxImages() + ", got "
-                    + Integer.toUnsignedString(c.numImages()));
+            throw invalid(
+                    "num_images",
+                    "num_images must be 0 (one image) to " + limits.maxImages() + ", got "
+                            + Integer.toUnsignedString(c.numImages()));
         }
         return n;
     }
@@ -65,8 +73,10 @@ public final class RequestValidator {
     public PreviewSpec preview(GenerateCommand c) {
         int side = c.previewMaxSide();
         if (side != 0 && (side < MIN_PREVIEW_SIDE || side > MAX_PREVIEW_SIDE)) {
-            throw invalid("preview.max_side", "preview.max_side must be 0 (natural size) or " + MIN_PREVIEW_SIDE + " to "
-                    + MAX_PREVIEW_SIDE + ", got " + Integer.toUnsignedString(side));
+            throw invalid(
+                    "preview.max_side",
+                    "preview.max_side must be 0 (natural size) or " + MIN_PREVIEW_SIDE + " to " + MAX_PREVIEW_SIDE
+                            + ", got " + Integer.toUnsignedString(side));
         }
         // every_n_steps is a uint32: read it unsigned, so 2^32-1 means "only the last step", not -1.
         long n = Integer.toUnsignedLong(c.previewEveryN());
@@ -90,13 +100,17 @@ public final class RequestValidator {
     private static void checkSide(String field, int value, ModelInfo m) {
         long v = Integer.toUnsignedLong(value);
         if (v < m.minSize() || v > m.maxSize()) {
-            throw invalid(field, field + " " + v + " is outside " + m.name() + "'s range " + m.minSize() + " to "
-                    + m.maxSize() + " pixels (0 means the default, " + m.defaultWidth() + ")");
+            throw invalid(
+                    field,
+                    field + " " + v + " is outside " + m.name() + "'s range " + m.minSize() + " to " + m.maxSize()
+                            + " pixels (0 means the default, " + m.defaultWidth() + ")");
         }
         if (v % m.sizeMultiple() != 0) {
             long lower = v / m.sizeMultiple() * m.sizeMultiple();
-            throw invalid(field, field + " " + v + " is not a multiple of " + m.sizeMultiple() + "; use "
-                    + Math.max(m.minSize(), lower) + " or " + Math.min(m.maxSize(), lower + m.sizeMultiple()));
+            throw invalid(
+                    field,
+                    field + " " + v + " is not a multiple of " + m.sizeMultiple() + "; use "
+                            + Math.max(m.minSize(), lower) + " or " + Math.min(m.maxSize(), lower + m.sizeMultiple()));
         }
     }
 }

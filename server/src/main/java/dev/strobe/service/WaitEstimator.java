@@ -125,13 +125,20 @@ public final class WaitEstimator {
         double estimate = factor * perUnit * (ahead + ownUnits);
         double budget = (double) deadlineNanos - arrivalNanos;
         if (estimate > budget) {
-            throw new StrobeException(ErrorKind.DEADLINE, String.format(Locale.ROOT,
-                    "the deadline (%.0f ms from now) cannot be met: the estimated time to finish is %.0f ms"
-                            + " (%.2f ms of device time per megapixel-step, recently measured, times %.2f"
-                            + " megapixel-steps queued and in flight plus %.2f for this request%s);"
-                            + " allow more time, ask for less work, or retry on a less busy replica",
-                    Math.max(0, budget) / 1e6, estimate / 1e6, perUnit / 1e6, ahead, ownUnits,
-                    factor == 1 ? "" : String.format(Locale.ROOT, ", times the factor %.2f", factor)));
+            throw new StrobeException(
+                    ErrorKind.DEADLINE,
+                    String.format(
+                            Locale.ROOT,
+                            "the deadline (%.0f ms from now) cannot be met: the estimated time to finish is %.0f ms"
+                                    + " (%.2f ms of device time per megapixel-step, recently measured, times %.2f"
+                                    + " megapixel-steps queued and in flight plus %.2f for this request%s);"
+                                    + " allow more time, ask for less work, or retry on a less busy replica",
+                            Math.max(0, budget) / 1e6,
+                            estimate / 1e6,
+                            perUnit / 1e6,
+                            ahead,
+                            ownUnits,
+                            factor == 1 ? "" : String.format(Locale.ROOT, ", times the factor %.2f", factor)));
         }
     }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** Prints a subcommand's result as one compact JSON object on one line. */
 final class JsonLine {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON =
+            new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private JsonLine() {}
 

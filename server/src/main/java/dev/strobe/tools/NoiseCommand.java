@@ -19,14 +19,18 @@ final class NoiseCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--seed", required = true,
+    @Option(
+            names = "--seed",
+            required = true,
             description = "0..18446744073709551615, or a negative 64-bit value (taken modulo 2^64)")
     private String seed;
 
     @Option(names = "--shape", required = true, split = ",", description = "dimensions, e.g. 1,4,8,8")
     private int[] shape;
 
-    @Option(names = "--kernel", defaultValue = "avx2",
+    @Option(
+            names = "--kernel",
+            defaultValue = "avx2",
             description = "which PyTorch CPU kernel to reproduce: avx2 or scalar; default ${DEFAULT-VALUE}")
     private String kernel;
 
@@ -40,8 +44,8 @@ final class NoiseCommand implements Callable<Integer> {
         };
         int count = TorchCpuNoise.elementCount(shape);
         if (count > MAX_VALUES) {
-            throw new IllegalArgumentException("--shape has " + count + " values; this tool prints at most "
-                    + MAX_VALUES);
+            throw new IllegalArgumentException(
+                    "--shape has " + count + " values; this tool prints at most " + MAX_VALUES);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("seed", Long.toUnsignedString(seedValue));
@@ -55,8 +59,8 @@ final class NoiseCommand implements Callable<Integer> {
         try {
             return s.startsWith("-") ? Long.parseLong(s) : Long.parseUnsignedLong(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed must be an integer in -9223372036854775808.."
-                    + "18446744073709551615, got \"" + s + "\"");
+            throw new IllegalArgumentException(
+                    "--seed must be an integer in -9223372036854775808.." + "18446744073709551615, got \"" + s + "\"");
         }
     }
 }

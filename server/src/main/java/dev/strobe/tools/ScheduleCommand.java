@@ -21,19 +21,22 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--steps", required = true, description = "denoising steps, 1..1000")
     private int steps;
 
-    @Option(names = "--prediction", defaultValue = "epsilon",
+    @Option(
+            names = "--prediction",
+            defaultValue = "epsilon",
             description = "epsilon or sample; default ${DEFAULT-VALUE}")
     private String prediction;
 
-    @Option(names = "--spacing", defaultValue = "trailing",
+    @Option(
+            names = "--spacing",
+            defaultValue = "trailing",
             description = "trailing (diffusers) or sgm_uniform (ComfyUI); default ${DEFAULT-VALUE}")
     private String spacing;
 
     @Override
     public Integer call() {
         PredictionType type = PredictionType.parse(prediction);
-        EulerSchedule schedule = EulerSchedule.of(TrainingSchedule.sdxl(), steps,
-                TimestepSpacing.parse(spacing));
+        EulerSchedule schedule = EulerSchedule.of(TrainingSchedule.sdxl(), steps, TimestepSpacing.parse(spacing));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("timesteps", schedule.timesteps());
         json.put("sigmas", schedule.sigmas());

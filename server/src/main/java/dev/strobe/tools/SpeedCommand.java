@@ -53,21 +53,31 @@ final class SpeedCommand implements Callable<Integer> {
         json.put("tokenize_prompt_tokens", tokenizer.encode(prompt).promptTokens());
         json.put("tokenize_75_tokens_us", median(() -> tokenizer.encode(prompt).promptTokens(), 20000));
         int[] salt = {0};
-        json.put("tokenize_uncached_words_us", median(() ->
-                tokenizer.encode(prompt.replace("fox", "fox" + salt[0]++) + " zq" + salt[0]).promptTokens(), 200));
+        json.put(
+                "tokenize_uncached_words_us",
+                median(
+                        () -> tokenizer
+                                .encode(prompt.replace("fox", "fox" + salt[0]++) + " zq" + salt[0])
+                                .promptTokens(),
+                        200));
         json.put("noise_1x4x128x128_us", median(() -> TorchCpuNoise.randn(7, 1, 4, 128, 128).length, rounds));
         float[] latent = TorchCpuNoise.randn(8, 1, 4, 128, 128);
-        json.put("preview_128x128_us", median(() -> LatentPreview.render(latent, 0, 128, 128).width(), rounds));
+        json.put(
+                "preview_128x128_us",
+                median(() -> LatentPreview.render(latent, 0, 128, 128).width(), rounds));
         float[] decoded = photoLike(1024, 1024);
         RgbImage image = VaeImage.toRgb(decoded, 0, 1024, 1024);
-        json.put("vae_to_rgb_1024_us", median(() -> VaeImage.toRgb(decoded, 0, 1024, 1024).width(), rounds));
+        json.put(
+                "vae_to_rgb_1024_us",
+                median(() -> VaeImage.toRgb(decoded, 0, 1024, 1024).width(), rounds));
         ImageEncoder encoder = new ImageEncoder();
         json.put("png_1024_bytes", encoder.png(image).length);
         json.put("png_1024_us", median(() -> encoder.png(image).length, rounds));
         json.put("imageio_png_1024_us", median(() -> imageIoPng(image), Math.min(rounds, 5)));
         json.put("jpeg90_1024_us", median(() -> encoder.jpeg(image, 90).length, rounds));
-        json.put("jpeg90_1024_max512_us", median(() ->
-                encoder.encode(image, ImageEncoder.Format.JPEG, 90, 512).length, rounds));
+        json.put(
+                "jpeg90_1024_max512_us",
+                median(() -> encoder.encode(image, ImageEncoder.Format.JPEG, 90, 512).length, rounds));
         JsonLine.print(spec.commandLine().getOut(), json);
         return 0;
     }

@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tokenize [--encoder clip-l|clip-g] [--tokenizer-dir DIR] TEXT}: the 77 input ids. */
 @Command(name = "tokenize", description = "Tokenize a prompt like the reference CLIP tokenizer.")
@@ -21,11 +21,14 @@ final class TokenizeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--encoder", defaultValue = "clip-l",
+    @Option(
+            names = "--encoder",
+            defaultValue = "clip-l",
             description = "clip-l (pads with <|endoftext|>) or clip-g (pads with '!'); default ${DEFAULT-VALUE}")
     private String encoder;
 
-    @Option(names = "--tokenizer-dir",
+    @Option(
+            names = "--tokenizer-dir",
             description = "a tokenizer folder with vocab.json and merges.txt (default: the built-in CLIP merges)")
     private Path tokenizerDir;
 
@@ -43,8 +46,8 @@ final class TokenizeCommand implements Callable<Integer> {
         try {
             files = tokenizerDir == null ? ClipBpeFiles.builtin() : ClipBpeFiles.fromFolder(tokenizerDir);
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalArgumentException("cannot read tokenizer files in " + tokenizerDir + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read tokenizer files in " + tokenizerDir + ": " + e.getMessage(), e);
         }
         ClipTokenizer tokenizer = ClipTokenizer.of(files, pad);
         TokenizedPrompt prompt = tokenizer.encode(text);

@@ -10,10 +10,11 @@ import picocli.CommandLine.Command;
  * prints one JSON object on its last line; bad arguments exit with status 2 and one line on
  * stderr. Runs on the main thread and exits.
  */
-@Command(name = "strobe-tools", mixinStandardHelpOptions = true,
+@Command(
+        name = "strobe-tools",
+        mixinStandardHelpOptions = true,
         description = "Print strobe's tokens, schedules and noise as JSON, to compare with diffusers and ComfyUI.",
-        subcommands = {TokenizeCommand.class, ScheduleCommand.class, NoiseCommand.class,
-            SpeedCommand.class})
+        subcommands = {TokenizeCommand.class, ScheduleCommand.class, NoiseCommand.class, SpeedCommand.class})
 public final class ToolsMain implements Runnable {
     static final int EXIT_USAGE = 2;
 
@@ -22,8 +23,8 @@ public final class ToolsMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a subcommand: tokenize, schedule, noise or speed");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a subcommand: tokenize, schedule, noise or speed");
     }
 
     public static void main(String[] args) {

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final String[] PROTOCOLS = {"io.grpc..", "org.eclipse.jetty..", "com.google.protobuf..",
-        "dev.strobe.api.."};
+    private static final String[] PROTOCOLS = {
+        "io.grpc..", "org.eclipse.jetty..", "com.google.protobuf..", "dev.strobe.api.."
+    };
 
     /** The engines read ONNX files with protobuf's wire parser, which is not a protocol. */
-    private static final String[] PROTOCOLS_BUT_THE_WIRE_PARSER = {"io.grpc..", "org.eclipse.jetty..",
-        "dev.strobe.api.."};
+    private static final String[] PROTOCOLS_BUT_THE_WIRE_PARSER = {
+        "io.grpc..", "org.eclipse.jetty..", "dev.strobe.api.."
+    };
 
     private static JavaClasses classes;
 
@@ -44,55 +46,108 @@ class ArchitectureTest {
 
     @Test
     void theEnginesSeeNoProtocolAndNothingAboveThem() {
-        check(noClasses().that().resideInAnyPackage("dev.strobe.engine..", "dev.strobe.model..", "dev.strobe.tiny..",
-                        "dev.strobe.sdxl..", "dev.strobe.json..")
-                .should().dependOnClassesThat().resideInAnyPackage(PROTOCOLS_BUT_THE_WIRE_PARSER)
-                .orShould().dependOnClassesThat().resideInAnyPackage("dev.strobe.pipeline..", "dev.strobe.scheduler..",
-                        "dev.strobe.service..", "dev.strobe.grpc..", "dev.strobe.http..", "dev.strobe.server.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.strobe.engine..",
+                        "dev.strobe.model..",
+                        "dev.strobe.tiny..",
+                        "dev.strobe.sdxl..",
+                        "dev.strobe.json..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(PROTOCOLS_BUT_THE_WIRE_PARSER)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.strobe.pipeline..",
+                        "dev.strobe.scheduler..",
+                        "dev.strobe.service..",
+                        "dev.strobe.grpc..",
+                        "dev.strobe.http..",
+                        "dev.strobe.server.."));
     }
 
     @Test
     void thePipelineAndTheBatcherSeeNoProtocol() {
-        check(noClasses().that().resideInAnyPackage("dev.strobe.pipeline..", "dev.strobe.scheduler..")
-                .should().dependOnClassesThat().resideInAnyPackage(PROTOCOLS)
-                .orShould().dependOnClassesThat().resideInAnyPackage("dev.strobe.service..", "dev.strobe.grpc..",
-                        "dev.strobe.http..", "dev.strobe.server.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage("dev.strobe.pipeline..", "dev.strobe.scheduler..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(PROTOCOLS)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.strobe.service..", "dev.strobe.grpc..", "dev.strobe.http..", "dev.strobe.server.."));
     }
 
     @Test
     void thePipelineDoesNotKnowTheBatcher() {
-        check(noClasses().that().resideInAPackage("dev.strobe.pipeline..")
-                .should().dependOnClassesThat().resideInAPackage("dev.strobe.scheduler.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.strobe.pipeline..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.strobe.scheduler.."));
     }
 
     @Test
     void theServiceLayerIsTransportFree() {
-        check(noClasses().that().resideInAnyPackage("dev.strobe.service..", "dev.strobe.errors..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "org.eclipse.jetty..",
-                        "com.google.protobuf..", "dev.strobe.grpc..", "dev.strobe.http..", "dev.strobe.server.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage("dev.strobe.service..", "dev.strobe.errors..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.grpc..",
+                        "org.eclipse.jetty..",
+                        "com.google.protobuf..",
+                        "dev.strobe.grpc..",
+                        "dev.strobe.http..",
+                        "dev.strobe.server.."));
     }
 
     @Test
     void theFrontendsDoNotKnowEachOther() {
-        check(noClasses().that().resideInAPackage("dev.strobe.grpc..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.strobe.http..", "org.eclipse.jetty.."));
-        check(noClasses().that().resideInAPackage("dev.strobe.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.strobe.grpc..", "io.grpc..",
-                        "com.google.protobuf.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.strobe.grpc..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.strobe.http..", "org.eclipse.jetty.."));
+        check(noClasses()
+                .that()
+                .resideInAPackage("dev.strobe.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.strobe.grpc..", "io.grpc..", "com.google.protobuf.."));
     }
 
     @Test
     void theFrontendsOnlyWriteWhatTheServiceRendered() {
-        check(noClasses().that().resideInAnyPackage("dev.strobe.grpc..", "dev.strobe.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.strobe.pipeline.image..", "dev.strobe.engine.."));
+        check(noClasses()
+                .that()
+                .resideInAnyPackage("dev.strobe.grpc..", "dev.strobe.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.strobe.pipeline.image..", "dev.strobe.engine.."));
     }
 
     @Test
     void grpcAndJettyTypesStayInTheirFrontend() {
-        check(noClasses().that().resideOutsideOfPackages("dev.strobe.grpc..", "dev.strobe.api..")
-                .should().dependOnClassesThat().resideInAPackage("io.grpc.."));
-        check(noClasses().that().resideOutsideOfPackage("dev.strobe.http..")
-                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty.."));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.strobe.grpc..", "dev.strobe.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.grpc.."));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.strobe.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.eclipse.jetty.."));
     }
 
     @Test

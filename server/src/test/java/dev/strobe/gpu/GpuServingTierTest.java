@@ -1,6 +1,5 @@
 package dev.strobe.gpu;
 
-import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.engine.build.BuildEngineMain;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
@@ -65,9 +65,11 @@ class GpuServingTierTest {
         Path model = trtRepo.resolve("tiny-lightning-4step");
         copy(src, model);
         for (String[] c : new String[][] {
-                {"unet", "--profile", "batch=1:2:4,size=256:512:512", "--profile", "batch=1:4:8,size=512:768:768"},
-                {"vae_decoder", "--batch", "1:1:4", "--size", "256:512:768"},
-                {"text_encoder", "--batch", "1:4:8"}, {"text_encoder_2", "--batch", "1:4:8"}}) {
+            {"unet", "--profile", "batch=1:2:4,size=256:512:512", "--profile", "batch=1:4:8,size=512:768:768"},
+            {"vae_decoder", "--batch", "1:1:4", "--size", "256:512:768"},
+            {"text_encoder", "--batch", "1:4:8"},
+            {"text_encoder_2", "--batch", "1:4:8"}
+        }) {
             build(model.resolve(c[0] + "/model.onnx"), java.util.Arrays.copyOfRange(c, 1, c.length));
         }
         ModelManifest m = ModelManifest.read(model.resolve("model.json"));
@@ -88,15 +90,24 @@ class GpuServingTierTest {
                 }
             }
         }
-        try (StrobeServer cpu = StrobeServer.start(ServerSettings.forModels(cpuRepo, 0).toBuilder().warmup(false).build(), GrpcTransport.netty());
+        try (StrobeServer cpu = StrobeServer.start(
+                        ServerSettings.forModels(cpuRepo, 0).toBuilder()
+                                .warmup(false)
+                                .build(),
+                        GrpcTransport.netty());
                 StrobeServer gpu = StrobeServer.start(ServerSettings.forModels(trtRepo, 0), GrpcTransport.netty())) {
             for (int side : new int[] {512, 768}) {
                 List<BufferedImage> want = generate(cpu.port(), side, 1);
                 List<BufferedImage> got = generate(gpu.port(), side, 4); // four in flight: UNet batches of 4
                 for (BufferedImage g : got) {
                     int diff = maxPixelDiff(want.get(0), g);
-                    line(String.format(Locale.ROOT, "%dx%d: max pixel difference to ONNX Runtime CPU %d/255 (tolerance %d)",
-                            side, side, diff, PIXEL_TOLERANCE));
+                    line(String.format(
+                            Locale.ROOT,
+                            "%dx%d: max pixel difference to ONNX Runtime CPU %d/255 (tolerance %d)",
+                            side,
+                            side,
+                            diff,
+                            PIXEL_TOLERANCE));
                     assertTrue(diff <= PIXEL_TOLERANCE, side + ": " + diff);
                 }
             }
@@ -104,30 +115,45 @@ class GpuServingTierTest {
     }
 
     private List<BufferedImage> generate(int port, int side, int concurrent) throws Exception {
-        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         try {
             List<java.util.concurrent.CompletableFuture<BufferedImage>> calls = new ArrayList<>();
             for (int i = 0; i < concurrent; i++) {
                 calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    Iterator<GenerateEvent> events = ImageGeneratorGrpc.newBlockingStub(ch).generate(GenerateRequest
-                            .newBuilder().setPrompt("a red fox in the snow").setWidth(side).setHeight(side).setSeed(42)
-                            .build());
+                    Iterator<GenerateEvent> events = ImageGeneratorGrpc.newBlockingStub(ch)
+                            .generate(GenerateRequest.newBuilder()
+                                    .setPrompt("a red fox in the snow")
+                                    .setWidth(side)
+                                    .setHeight(side)
+                                    .setSeed(42)
+                                    .build());
                     BufferedImage image = null;
                     while (events.hasNext()) {
                         GenerateEvent e = events.next();
                         if (e.hasImage()) {
                             try {
-                                image = ImageIO.read(new ByteArrayInputStream(e.getImage().getData().toByteArray()));
+                                image = ImageIO.read(new ByteArrayInputStream(
+                                        e.getImage().getData().toByteArray()));
                             } catch (IOException x) {
                                 throw new java.io.UncheckedIOException(x);
                             }
                         }
                         if (e.hasDone()) {
                             var t = e.getDone().getTimings();
-                            line(String.format(Locale.ROOT, "port %d %dx%d: encode %.1f ms, denoise %.1f ms (4 steps),"
-                                    + " decode %.1f ms, total %.1f ms", port, side, side, t.getEncodeMs(),
-                                    t.getDenoiseMs(), t.getDecodeMs(), t.getTotalMs()));
+                            line(String.format(
+                                    Locale.ROOT,
+                                    "port %d %dx%d: encode %.1f ms, denoise %.1f ms (4 steps),"
+                                            + " decode %.1f ms, total %.1f ms",
+                                    port,
+                                    side,
+                                    side,
+                                    t.getEncodeMs(),
+                                    t.getDenoiseMs(),
+                                    t.getDecodeMs(),
+                                    t.getTotalMs()));
                         }
                     }
                     return image;
@@ -162,8 +188,8 @@ class GpuServingTierTest {
         List<String> args = new ArrayList<>(List.of("--onnx", onnx.toString()));
         args.addAll(List.of(shapes));
         StringWriter err = new StringWriter();
-        var cl = BuildEngineMain.commandLine(new BuildEngineMain(TensorRtAvailability.javacpp(),
-                JavaCppTensorRt.process().newBuilder(), Clock.systemUTC()));
+        var cl = BuildEngineMain.commandLine(new BuildEngineMain(
+                TensorRtAvailability.javacpp(), JavaCppTensorRt.process().newBuilder(), Clock.systemUTC()));
         cl.setOut(new PrintWriter(new StringWriter()));
         cl.setErr(new PrintWriter(err));
         assertEquals(0, cl.execute(args.toArray(String[]::new)), onnx + ": " + err);

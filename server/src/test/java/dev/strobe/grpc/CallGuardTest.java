@@ -45,8 +45,10 @@ class CallGuardTest {
     @BeforeEach
     void start() throws IOException {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).addService(CallGuard.guard(new Throwing().bindService()))
-                .build().start();
+        server = InProcessServerBuilder.forName(name)
+                .addService(CallGuard.guard(new Throwing().bindService()))
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -58,27 +60,33 @@ class CallGuardTest {
 
     @Test
     void anExceptionInAHandlerBecomesInternalWithASentence() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ImageGeneratorGrpc
-                .newBlockingStub(channel).generate(GenerateRequest.getDefaultInstance()).forEachRemaining(x -> {}));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> ImageGeneratorGrpc.newBlockingStub(channel)
+                        .generate(GenerateRequest.getDefaultInstance())
+                        .forEachRemaining(x -> {}));
         assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("internal error (IllegalStateException)"),
+        assertTrue(
+                e.getStatus().getDescription().contains("internal error (IllegalStateException)"),
                 e.getStatus().getDescription());
     }
 
     @Test
     void aStatusThrownByAHandlerKeepsItsCode() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ImageGeneratorGrpc
-                .newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> ImageGeneratorGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
         assertEquals("too many listings", e.getStatus().getDescription());
     }
 
     @Test
     void bytesThatDoNotParseAreAnInvalidArgument() {
-        RawCalls.Outcome o = RawCalls.serverStreaming(channel, "strobe.v1.ImageGenerator/Generate",
-                new byte[] {0x0a, 0x05, 0x41});
+        RawCalls.Outcome o =
+                RawCalls.serverStreaming(channel, "strobe.v1.ImageGenerator/Generate", new byte[] {0x0a, 0x05, 0x41});
         assertEquals(Status.Code.INVALID_ARGUMENT, o.status().getCode());
-        assertTrue(o.status().getDescription().contains("not a valid strobe.v1.ImageGenerator/Generate request"),
+        assertTrue(
+                o.status().getDescription().contains("not a valid strobe.v1.ImageGenerator/Generate request"),
                 o.status().getDescription());
     }
 
@@ -90,11 +98,19 @@ class CallGuardTest {
             assertNotEquals(Status.Code.OK, s.getCode(), kind.name());
             assertEquals("why " + kind, s.getDescription());
         }
-        assertEquals(ErrorKind.values().length, java.util.Arrays.stream(ErrorKind.values())
-                .map(StatusMapper::code).distinct().count(), "two kinds share a code");
+        assertEquals(
+                ErrorKind.values().length,
+                java.util.Arrays.stream(ErrorKind.values())
+                        .map(StatusMapper::code)
+                        .distinct()
+                        .count(),
+                "two kinds share a code");
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, StatusMapper.code(ErrorKind.QUEUE_FULL));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, StatusMapper.code(ErrorKind.DEADLINE));
-        assertTrue(StatusMapper.toStatus(new StrobeException(ErrorKind.INTERNAL, "")).getDescription()
-                .contains("INTERNAL"), "an empty message still gets a sentence");
+        assertTrue(
+                StatusMapper.toStatus(new StrobeException(ErrorKind.INTERNAL, ""))
+                        .getDescription()
+                        .contains("INTERNAL"),
+                "an empty message still gets a sentence");
     }
 }

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,11 +45,18 @@ class DrainListenerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServers.start(null, TestServers.settings(0).toBuilder().host("127.0.0.1")
-                .deadlineEstimateFactor(0).build());
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        server = TestServers.start(
+                null,
+                TestServers.settings(0).toBuilder()
+                        .host("127.0.0.1")
+                        .deadlineEstimateFactor(0)
+                        .build());
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                .usePlaintext()
+                .build();
         // Open the connection before the drain: it is the "already open" one.
-        ImageGeneratorGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        ImageGeneratorGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance());
     }
 
@@ -65,12 +71,16 @@ class DrainListenerTest {
     void theDrainRefusesNewConnectionsWhileTheOpenOneKeepsHealthAndItsStream() throws Exception {
         int port = server.port();
         ManualStream inFlight = ManualStream.start(channel, request("in flight", 512));
-        assertEquals(GenerateEvent.EventCase.QUEUED, inFlight.next(Duration.ofSeconds(30)).getEventCase());
+        assertEquals(
+                GenerateEvent.EventCase.QUEUED,
+                inFlight.next(Duration.ofSeconds(30)).getEventCase());
 
         Future<Boolean> drained = drainThread.submit(() -> server.drainAndStop());
         awaitNotServing();
 
-        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(),
+        assertThrows(
+                ConnectException.class,
+                () -> new Socket("127.0.0.1", port).close(),
                 "a new connection is refused once the drain started");
         List<GenerateEvent> rest = inFlight.readAll(Duration.ofSeconds(60));
         assertEquals(Status.Code.OK, inFlight.status(Duration.ofSeconds(5)).getCode());
@@ -87,13 +97,16 @@ class DrainListenerTest {
 
         List<GenerateEvent> events = new ArrayList<>();
         Iterator<GenerateEvent> stream = ImageGeneratorGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(60, TimeUnit.SECONDS).generate(request("after SIGTERM", 256));
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .generate(request("after SIGTERM", 256));
         stream.forEachRemaining(events::add);
 
         assertTrue(events.get(events.size() - 1).hasDone(), "a request sent during the delay is served: " + events);
         assertEquals(1, events.stream().filter(GenerateEvent::hasImage).count());
         assertTrue(server.service().batcher().accepting(), "admission stays open during the delay");
-        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(),
+        assertThrows(
+                ConnectException.class,
+                () -> new Socket("127.0.0.1", port).close(),
                 "new connections are refused during the delay");
         assertFalse(drain.isDone(), "the drain is still in its delay");
         drain.cancel(true);
@@ -102,15 +115,22 @@ class DrainListenerTest {
     private void awaitNotServing() throws InterruptedException {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
-                .getStatus() != ServingStatus.NOT_SERVING) {
+        while (health.withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus()
+                != ServingStatus.NOT_SERVING) {
             assertTrue(System.nanoTime() < end, "health never turned NOT_SERVING after the drain started");
             Thread.sleep(5);
         }
     }
 
     private static GenerateRequest request(String prompt, int side) {
-        return GenerateRequest.newBuilder().setPrompt(prompt).setModel(MODEL).setWidth(side).setHeight(side)
-                .setRequestId(prompt.replace(' ', '-')).build();
+        return GenerateRequest.newBuilder()
+                .setPrompt(prompt)
+                .setModel(MODEL)
+                .setWidth(side)
+                .setHeight(side)
+                .setRequestId(prompt.replace(' ', '-'))
+                .build();
     }
 }

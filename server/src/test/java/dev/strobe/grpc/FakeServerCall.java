@@ -25,11 +25,14 @@ final class FakeServerCall extends ServerCallStreamObserver<GenerateEvent> {
     List<String> sentKinds() {
         List<String> kinds = new ArrayList<>();
         for (GenerateEvent e : sent) {
-            kinds.add(switch (e.getEventCase()) {
-                case PREVIEW -> "preview " + e.getPreview().getImageIndex() + "/" + e.getPreview().getStep();
-                case IMAGE -> "image " + e.getImage().getImageIndex();
-                default -> e.getEventCase().name().toLowerCase(java.util.Locale.ROOT);
-            });
+            kinds.add(
+                    switch (e.getEventCase()) {
+                        case PREVIEW ->
+                            "preview " + e.getPreview().getImageIndex() + "/"
+                                    + e.getPreview().getStep();
+                        case IMAGE -> "image " + e.getImage().getImageIndex();
+                        default -> e.getEventCase().name().toLowerCase(java.util.Locale.ROOT);
+                    });
         }
         if (closedWith != null) {
             kinds.add("closed " + closedWith.getCode());

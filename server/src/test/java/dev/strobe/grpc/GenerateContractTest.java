@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.DescriptorProtos;
 import dev.strobe.api.v1.GenerateEvent;
 import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageFormat;
@@ -17,14 +18,13 @@ import dev.strobe.api.v1.ModelInfo;
 import dev.strobe.api.v1.PredictionType;
 import dev.strobe.api.v1.PreviewFormat;
 import dev.strobe.api.v1.PreviewOptions;
-import com.google.protobuf.DescriptorProtos;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import dev.strobe.server.StrobeServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -63,7 +63,11 @@ abstract class GenerateContractTest {
     }
 
     static GenerateRequest.Builder request(String prompt) {
-        return GenerateRequest.newBuilder().setPrompt(prompt).setWidth(256).setHeight(256).setSeed(7);
+        return GenerateRequest.newBuilder()
+                .setPrompt(prompt)
+                .setWidth(256)
+                .setHeight(256)
+                .setSeed(7);
     }
 
     List<GenerateEvent> generate(GenerateRequest r) {
@@ -81,7 +85,8 @@ abstract class GenerateContractTest {
 
     @Test
     void aStreamCarriesQueuedThenPreviewsInStepOrderThenTheImageThenDone() throws IOException {
-        List<GenerateEvent> events = generate(request("a red fox in the snow").setRequestId("fox-1").build());
+        List<GenerateEvent> events =
+                generate(request("a red fox in the snow").setRequestId("fox-1").build());
         assertEquals(GenerateEvent.EventCase.QUEUED, events.get(0).getEventCase());
         assertEquals("fox-1", events.get(0).getQueued().getRequestId());
         assertEquals("tiny-lightning-4step", events.get(0).getQueued().getModel());
@@ -127,8 +132,12 @@ abstract class GenerateContractTest {
 
     @Test
     void imagesOfOneRequestUseSeedPlusIndex() {
-        List<GenerateEvent> events = generate(request("two cats").setNumImages(2).setSeed(-1L).build());
-        List<Long> seeds = events.stream().filter(GenerateEvent::hasImage).map(e -> e.getImage().getSeed()).toList();
+        List<GenerateEvent> events =
+                generate(request("two cats").setNumImages(2).setSeed(-1L).build());
+        List<Long> seeds = events.stream()
+                .filter(GenerateEvent::hasImage)
+                .map(e -> e.getImage().getSeed())
+                .toList();
         assertEquals(2, seeds.size());
         assertTrue(seeds.contains(-1L) && seeds.contains(0L), "seeds " + seeds);
         assertTrue(events.get(events.size() - 1).hasDone());
@@ -136,12 +145,15 @@ abstract class GenerateContractTest {
 
     @Test
     void listModelsDescribesTheTinyModels() throws IOException {
-        dev.strobe.model.ModelManifest manifest = dev.strobe.model.ModelManifest.read(
-                dev.strobe.testing.TinyModels.dir().resolve("tiny-lightning-4step").resolve("model.json"));
+        dev.strobe.model.ModelManifest manifest =
+                dev.strobe.model.ModelManifest.read(dev.strobe.testing.TinyModels.dir()
+                        .resolve("tiny-lightning-4step")
+                        .resolve("model.json"));
         ListModelsResponse r = stub().listModels(ListModelsRequest.getDefaultInstance());
         assertEquals("tiny-lightning-4step", r.getDefaultModel());
-        assertEquals(List.of("tiny-lightning-1step", "tiny-lightning-2step", "tiny-lightning-4step",
-                "tiny-lightning-8step"), r.getModelsList().stream().map(ModelInfo::getName).toList());
+        assertEquals(
+                List.of("tiny-lightning-1step", "tiny-lightning-2step", "tiny-lightning-4step", "tiny-lightning-8step"),
+                r.getModelsList().stream().map(ModelInfo::getName).toList());
         ModelInfo one = r.getModels(0);
         assertEquals(1, one.getSteps());
         assertEquals(PredictionType.PREDICTION_TYPE_SAMPLE, one.getPredictionType());
@@ -159,11 +171,26 @@ abstract class GenerateContractTest {
 
     @Test
     void badRequestsGetAStatusWithASentenceAndTheServerGoesOn() {
-        assertStatus(Status.Code.INVALID_ARGUMENT, "multiple of 64", request("x").setWidth(1000).build());
-        assertStatus(Status.Code.INVALID_ARGUMENT, "outside", request("x").setHeight(4096).build());
-        assertStatus(Status.Code.INVALID_ARGUMENT, "distilled for 4 steps", request("x").setSteps(8).build());
-        assertStatus(Status.Code.INVALID_ARGUMENT, "num_images", request("x").setNumImages(5).build());
-        assertStatus(Status.Code.NOT_FOUND, "available models", request("x").setModel("sdxl-turbo").build());
+        assertStatus(
+                Status.Code.INVALID_ARGUMENT,
+                "multiple of 64",
+                request("x").setWidth(1000).build());
+        assertStatus(
+                Status.Code.INVALID_ARGUMENT,
+                "outside",
+                request("x").setHeight(4096).build());
+        assertStatus(
+                Status.Code.INVALID_ARGUMENT,
+                "distilled for 4 steps",
+                request("x").setSteps(8).build());
+        assertStatus(
+                Status.Code.INVALID_ARGUMENT,
+                "num_images",
+                request("x").setNumImages(5).build());
+        assertStatus(
+                Status.Code.NOT_FOUND,
+                "available models",
+                request("x").setModel("sdxl-turbo").build());
         List<GenerateEvent> ok = generate(request("still serving").build());
         assertTrue(ok.get(ok.size() - 1).hasDone());
     }
@@ -171,7 +198,11 @@ abstract class GenerateContractTest {
     @Test
     void aStalledReaderGetsTheNewestPreviewPerImageAndEverythingReliableWhileOthersRunAtFullSpeed() throws Exception {
         GenerateRequest slowRequest = request("a slow reader")
-                .setModel("tiny-lightning-8step").setWidth(512).setHeight(512).setNumImages(2).setRequestId("slow")
+                .setModel("tiny-lightning-8step")
+                .setWidth(512)
+                .setHeight(512)
+                .setNumImages(2)
+                .setRequestId("slow")
                 .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_PNG))
                 .build();
         ManualStream slow = ManualStream.start(stallingChannel(), slowRequest);
@@ -194,36 +225,59 @@ abstract class GenerateContractTest {
             int index = image;
             List<Integer> steps = events.stream()
                     .filter(e -> e.hasPreview() && e.getPreview().getImageIndex() == index)
-                    .map(e -> e.getPreview().getStep()).toList();
+                    .map(e -> e.getPreview().getStep())
+                    .toList();
             assertFalse(steps.isEmpty(), "the newest preview of image " + index + " is kept");
             assertEquals(8, steps.get(steps.size() - 1), "the last preview is the newest, step 8: " + steps);
-            assertTrue(steps.size() <= previewsPerImageForAStalledReader(),
+            assertTrue(
+                    steps.size() <= previewsPerImageForAStalledReader(),
                     "a stalled reader holds few previews, got steps " + steps + " of image " + index);
             assertEquals(steps.stream().sorted().distinct().toList(), steps, "previews never go back in time");
         }
-        List<Integer> images = events.stream().filter(GenerateEvent::hasImage)
-                .map(e -> e.getImage().getImageIndex()).sorted().toList();
+        List<Integer> images = events.stream()
+                .filter(GenerateEvent::hasImage)
+                .map(e -> e.getImage().getImageIndex())
+                .sorted()
+                .toList();
         assertEquals(List.of(0, 1), images, "every final image arrives");
-        System.out.println("stalled reader got " + events.size() + " events: " + events.stream()
-                .map(e -> e.getEventCase() + (e.hasPreview() ? "" + e.getPreview().getStep() : "")).toList());
+        System.out.println("stalled reader got " + events.size() + " events: "
+                + events.stream()
+                        .map(e -> e.getEventCase()
+                                + (e.hasPreview() ? "" + e.getPreview().getStep() : ""))
+                        .toList());
     }
 
     @Test
     void aClientDeadlineEndsTheStreamWithDeadlineExceededAndTheJobLeavesTheBatcher() throws Exception {
         GenerateRequest big = request("too slow for the deadline")
-                .setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).build();
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
-                ImageGeneratorGrpc.newBlockingStub(channel()).withDeadlineAfter(600, TimeUnit.MILLISECONDS)
-                        .generate(big).forEachRemaining(x -> {}));
-        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
+                .setModel("tiny-lightning-8step")
+                .setWidth(1024)
+                .setHeight(1024)
+                .build();
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> ImageGeneratorGrpc.newBlockingStub(channel())
+                        .withDeadlineAfter(600, TimeUnit.MILLISECONDS)
+                        .generate(big)
+                        .forEachRemaining(x -> {}));
+        assertEquals(
+                Status.Code.DEADLINE_EXCEEDED,
+                e.getStatus().getCode(),
+                e.getStatus().toString());
         awaitIdle(Duration.ofSeconds(20));
     }
 
     @Test
     void aCancelledStreamLeavesTheBatcher() throws Exception {
         long completedBefore = server().service().batcher().stats().completed();
-        ManualStream s = ManualStream.start(channel(), request("cancel me")
-                .setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).setNumImages(2).build());
+        ManualStream s = ManualStream.start(
+                channel(),
+                request("cancel me")
+                        .setModel("tiny-lightning-8step")
+                        .setWidth(1024)
+                        .setHeight(1024)
+                        .setNumImages(2)
+                        .build());
         GenerateEvent first = s.next(Duration.ofSeconds(30));
         assertEquals(GenerateEvent.EventCase.QUEUED, first.getEventCase());
         GenerateEvent preview = s.next(Duration.ofSeconds(30));
@@ -231,32 +285,54 @@ abstract class GenerateContractTest {
         s.cancel();
         assertEquals(Status.Code.CANCELLED, s.status(Duration.ofSeconds(5)).getCode());
         awaitIdle(Duration.ofSeconds(20));
-        assertEquals(completedBefore, server().service().batcher().stats().completed(),
+        assertEquals(
+                completedBefore,
+                server().service().batcher().stats().completed(),
                 "the batcher dropped the cancelled job instead of finishing it");
     }
 
     @Test
     void healthIsServingForTheServerTheServiceAndEachModel() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel());
-        for (String name : List.of("", "strobe.v1.ImageGenerator", "strobe.v1.ImageGenerator/tiny-lightning-1step",
+        for (String name : List.of(
+                "",
+                "strobe.v1.ImageGenerator",
+                "strobe.v1.ImageGenerator/tiny-lightning-1step",
                 "strobe.v1.ImageGenerator/tiny-lightning-8step")) {
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-                    health.check(HealthCheckRequest.newBuilder().setService(name).build()).getStatus(), name);
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder()
+                                    .setService(name)
+                                    .build())
+                            .getStatus(),
+                    name);
         }
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> health.check(
-                HealthCheckRequest.newBuilder().setService("strobe.v1.ImageGenerator/sdxl-turbo").build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> health.check(HealthCheckRequest.newBuilder()
+                        .setService("strobe.v1.ImageGenerator/sdxl-turbo")
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     }
 
     @Test
     void reflectionListsTheServicesAndServesTheStrobeProto() throws Exception {
         ReflectionClient reflection = new ReflectionClient(channel());
-        assertTrue(reflection.services().containsAll(List.of("strobe.v1.ImageGenerator", "grpc.health.v1.Health",
-                "grpc.reflection.v1.ServerReflection")), reflection.services().toString());
+        assertTrue(
+                reflection
+                        .services()
+                        .containsAll(List.of(
+                                "strobe.v1.ImageGenerator",
+                                "grpc.health.v1.Health",
+                                "grpc.reflection.v1.ServerReflection")),
+                reflection.services().toString());
         DescriptorProtos.FileDescriptorProto file = reflection.fileContaining("strobe.v1.ImageGenerator");
         assertEquals("strobe.v1", file.getPackage());
-        assertEquals(List.of("Generate", "ListModels"), file.getService(0).getMethodList().stream()
-                .map(DescriptorProtos.MethodDescriptorProto::getName).toList());
+        assertEquals(
+                List.of("Generate", "ListModels"),
+                file.getService(0).getMethodList().stream()
+                        .map(DescriptorProtos.MethodDescriptorProto::getName)
+                        .toList());
         assertTrue(reflection.servicesV1Alpha().contains("strobe.v1.ImageGenerator"), "v1alpha for older tools");
     }
 
@@ -273,15 +349,20 @@ abstract class GenerateContractTest {
         }
     }
 
-
     void assertStatus(Status.Code code, String sentence, GenerateRequest r) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> generate(r));
         assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
-        assertTrue(e.getStatus().getDescription().contains(sentence), e.getStatus().getDescription());
+        assertTrue(
+                e.getStatus().getDescription().contains(sentence), e.getStatus().getDescription());
     }
 
     byte[] finalImage(GenerateRequest r) {
-        return generate(r).stream().filter(GenerateEvent::hasImage).findFirst().orElseThrow()
-                .getImage().getData().toByteArray();
+        return generate(r).stream()
+                .filter(GenerateEvent::hasImage)
+                .findFirst()
+                .orElseThrow()
+                .getImage()
+                .getData()
+                .toByteArray();
     }
 }

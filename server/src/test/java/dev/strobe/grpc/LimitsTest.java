@@ -37,8 +37,10 @@ class LimitsTest {
         server = TestServers.start(null, s);
         // A small fixed window: a stream whose client reads nothing cannot be sent to its end, so it
         // stays open on the connection.
-        channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext()
-                .flowControlWindow(8 * 1024).build();
+        channel = NettyChannelBuilder.forAddress("localhost", server.port())
+                .usePlaintext()
+                .flowControlWindow(8 * 1024)
+                .build();
     }
 
     @AfterAll
@@ -53,7 +55,8 @@ class LimitsTest {
 
     @Test
     void aMessageOverTheConfiguredSizeIsRefusedByTheTransport() throws Exception {
-        ManualStream s = ManualStream.start(channel, request("p").setRequestId("x".repeat(MAX_MESSAGE)).build());
+        ManualStream s = ManualStream.start(
+                channel, request("p").setRequestId("x".repeat(MAX_MESSAGE)).build());
         s.readEverything();
         Status status = s.status(Duration.ofSeconds(10));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode(), status.toString());
@@ -62,12 +65,14 @@ class LimitsTest {
 
     @Test
     void aPromptOverTheConfiguredLengthIsInvalidAndOneAtTheLimitIsServed() throws Exception {
-        ManualStream tooLong = ManualStream.start(channel, request("a".repeat(101)).build());
+        ManualStream tooLong =
+                ManualStream.start(channel, request("a".repeat(101)).build());
         tooLong.readEverything();
         Status status = tooLong.status(Duration.ofSeconds(10));
         assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
         assertTrue(status.getDescription().contains("101 characters; the limit is 100"), status.getDescription());
-        ManualStream atLimit = ManualStream.start(channel, request("a".repeat(100)).build());
+        ManualStream atLimit =
+                ManualStream.start(channel, request("a".repeat(100)).build());
         List<GenerateEvent> events = atLimit.readAll(Duration.ofSeconds(30));
         assertEquals(Status.Code.OK, atLimit.status(Duration.ofSeconds(1)).getCode());
         assertTrue(events.get(events.size() - 1).hasDone());
@@ -91,7 +96,9 @@ class LimitsTest {
         // A request on another connection, sent after the third and served to its end: had the
         // third reached the server, it would have been admitted first (same model and size, first
         // come first served) and finished no later. It did not: it waits in the client.
-        ManagedChannel other = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+        ManagedChannel other = NettyChannelBuilder.forAddress("localhost", server.port())
+                .usePlaintext()
+                .build();
         try {
             ManualStream fourth = ManualStream.start(other, request("fourth").build());
             List<GenerateEvent> events4 = fourth.readAll(Duration.ofSeconds(30));
@@ -99,7 +106,9 @@ class LimitsTest {
         } finally {
             other.shutdownNow();
         }
-        assertEquals(completed + 1, server.service().batcher().stats().completed(),
+        assertEquals(
+                completed + 1,
+                server.service().batcher().stats().completed(),
                 "only the fourth was generated: the third was not admitted beside the two open streams");
         // The fourth's end is counted just after its client saw it; the third would stay open.
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();

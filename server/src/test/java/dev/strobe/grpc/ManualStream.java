@@ -34,17 +34,19 @@ final class ManualStream {
 
     static ManualStream start(Channel channel, GenerateRequest request, CallOptions options) {
         ManualStream s = new ManualStream(channel.newCall(ImageGeneratorGrpc.getGenerateMethod(), options));
-        s.call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(GenerateEvent message) {
-                s.events.add(message);
-            }
+        s.call.start(
+                new ClientCall.Listener<>() {
+                    @Override
+                    public void onMessage(GenerateEvent message) {
+                        s.events.add(message);
+                    }
 
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                s.closed.complete(status);
-            }
-        }, new Metadata());
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        s.closed.complete(status);
+                    }
+                },
+                new Metadata());
         s.call.sendMessage(request);
         s.call.halfClose();
         return s;

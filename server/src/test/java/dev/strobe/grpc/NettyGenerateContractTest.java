@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 class NettyGenerateContractTest extends GenerateContractTest {
     /** HTTP/2 receive window of the stalling channel: the server may send this much unread. */
     private static final int STALLING_WINDOW_BYTES = 8 * 1024;
+
     private static StrobeServer server;
     private static ManagedChannel channel;
     private static ManagedChannel stalling;
@@ -17,11 +18,16 @@ class NettyGenerateContractTest extends GenerateContractTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServers.start(null, TestServers.contractSettings());
-        channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        channel = NettyChannelBuilder.forAddress("localhost", server.port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         // A fixed small window (no automatic window growth) like a client on a slow link.
-        stalling = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext()
-                .flowControlWindow(STALLING_WINDOW_BYTES).maxInboundMessageSize(64 << 20).build();
+        stalling = NettyChannelBuilder.forAddress("localhost", server.port())
+                .usePlaintext()
+                .flowControlWindow(STALLING_WINDOW_BYTES)
+                .maxInboundMessageSize(64 << 20)
+                .build();
     }
 
     @AfterAll

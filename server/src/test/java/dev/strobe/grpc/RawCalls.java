@@ -46,8 +46,9 @@ final class RawCalls {
                 .build();
         List<byte[]> messages = new ArrayList<>();
         try {
-            ClientCalls.blockingServerStreamingCall(channel, method,
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request).forEachRemaining(messages::add);
+            ClientCalls.blockingServerStreamingCall(
+                            channel, method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), request)
+                    .forEachRemaining(messages::add);
             return new Outcome(Status.OK, messages);
         } catch (StatusRuntimeException e) {
             return new Outcome(e.getStatus(), messages);

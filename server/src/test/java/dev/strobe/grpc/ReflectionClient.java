@@ -21,13 +21,18 @@ final class ReflectionClient {
     }
 
     List<String> services() throws Exception {
-        ServerReflectionResponse r = ask(ServerReflectionRequest.newBuilder().setListServices("").build());
-        return r.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList();
+        ServerReflectionResponse r =
+                ask(ServerReflectionRequest.newBuilder().setListServices("").build());
+        return r.getListServicesResponse().getServiceList().stream()
+                .map(ServiceResponse::getName)
+                .toList();
     }
 
     /** The file that defines a symbol (the first file of the answer; dependencies follow it). */
     FileDescriptorProto fileContaining(String symbol) throws Exception {
-        ServerReflectionResponse r = ask(ServerReflectionRequest.newBuilder().setFileContainingSymbol(symbol).build());
+        ServerReflectionResponse r = ask(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol(symbol)
+                .build());
         if (r.hasErrorResponse()) {
             throw new AssertionError("reflection error " + r.getErrorResponse());
         }
@@ -41,10 +46,13 @@ final class ReflectionClient {
         StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)
                         .serverReflectionInfo(new Collector<>(answer));
-        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setListServices("")
+                .build());
         requests.onCompleted();
         return answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().stream()
-                .map(io.grpc.reflection.v1alpha.ServiceResponse::getName).toList();
+                .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
+                .toList();
     }
 
     private ServerReflectionResponse ask(ServerReflectionRequest request) throws Exception {

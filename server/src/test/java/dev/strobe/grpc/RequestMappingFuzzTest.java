@@ -23,8 +23,19 @@ import io.grpc.Status;
  * exception, never UNKNOWN.
  */
 class RequestMappingFuzzTest {
-    private static final ModelInfo MODEL = new ModelInfo("tiny-lightning-4step", "sdxl-lightning", 4, "epsilon",
-            "trailing", 256, 2048, 64, 1024, 1024, 8, "onnxruntime");
+    private static final ModelInfo MODEL = new ModelInfo(
+            "tiny-lightning-4step",
+            "sdxl-lightning",
+            4,
+            "epsilon",
+            "trailing",
+            256,
+            2048,
+            64,
+            1024,
+            1024,
+            8,
+            "onnxruntime");
     private static final RequestValidator VALIDATOR = new RequestValidator(Limits.defaults());
 
     @FuzzTest(maxDuration = "30s")

@@ -47,8 +47,11 @@ class ServingLifecycleTest {
         name = InProcessServerBuilder.generateName();
         CompletableFuture<StrobeServer> started = CompletableFuture.supplyAsync(() -> {
             try {
-                return TestServers.start(InProcessServerBuilder.forName(name),
-                        TestServers.settings(0).toBuilder().deadlineEstimateFactor(0).build());
+                return TestServers.start(
+                        InProcessServerBuilder.forName(name),
+                        TestServers.settings(0).toBuilder()
+                                .deadlineEstimateFactor(0)
+                                .build());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -58,8 +61,12 @@ class ServingLifecycleTest {
         while (!started.isDone()) {
             ManagedChannel probe = InProcessChannelBuilder.forName(name).build();
             try {
-                duringStart.add(HealthGrpc.newBlockingStub(probe).withDeadlineAfter(5, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.newBuilder().setService(MODEL_HEALTH).build()).getStatus());
+                duringStart.add(HealthGrpc.newBlockingStub(probe)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.newBuilder()
+                                .setService(MODEL_HEALTH)
+                                .build())
+                        .getStatus());
             } catch (StatusRuntimeException notYetListening) {
                 // the edge has not started yet
             } finally {
@@ -82,8 +89,11 @@ class ServingLifecycleTest {
     void healthIsNotServingUntilTheModelsAreWarmThenServing() {
         assertFalse(duringStart.isEmpty(), "the edge answers health checks while the models warm up");
         assertEquals(ServingStatus.NOT_SERVING, duringStart.get(0));
-        assertFalse(duringStart.contains(ServingStatus.SERVING) && duringStart.indexOf(ServingStatus.SERVING)
-                < duringStart.lastIndexOf(ServingStatus.NOT_SERVING), "never back to NOT_SERVING: " + duringStart);
+        assertFalse(
+                duringStart.contains(ServingStatus.SERVING)
+                        && duringStart.indexOf(ServingStatus.SERVING)
+                                < duringStart.lastIndexOf(ServingStatus.NOT_SERVING),
+                "never back to NOT_SERVING: " + duringStart);
         assertEquals(ServingStatus.SERVING, health(""));
         assertEquals(ServingStatus.SERVING, health(MODEL_HEALTH));
     }
@@ -91,9 +101,18 @@ class ServingLifecycleTest {
     @Test
     @Order(2)
     void drainingSaysNotServingRefusesNewCallsAndLetsTheStreamInFlightFinish() throws Exception {
-        ManualStream inFlight = ManualStream.start(channel, GenerateRequest.newBuilder().setPrompt("in flight")
-                .setModel("tiny-lightning-8step").setWidth(512).setHeight(512).setRequestId("in-flight").build());
-        assertEquals(GenerateEvent.EventCase.QUEUED, inFlight.next(Duration.ofSeconds(30)).getEventCase());
+        ManualStream inFlight = ManualStream.start(
+                channel,
+                GenerateRequest.newBuilder()
+                        .setPrompt("in flight")
+                        .setModel("tiny-lightning-8step")
+                        .setWidth(512)
+                        .setHeight(512)
+                        .setRequestId("in-flight")
+                        .build());
+        assertEquals(
+                GenerateEvent.EventCase.QUEUED,
+                inFlight.next(Duration.ofSeconds(30)).getEventCase());
         CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
             try {
                 return server.drainAndStop();
@@ -107,12 +126,20 @@ class ServingLifecycleTest {
             Thread.sleep(1);
         }
         assertEquals(ServingStatus.NOT_SERVING, health(MODEL_HEALTH));
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () ->
-                ImageGeneratorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .generate(GenerateRequest.newBuilder().setPrompt("too late").setWidth(256).setHeight(256)
-                                .build()).forEachRemaining(e -> {}));
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
+                () -> ImageGeneratorGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .generate(GenerateRequest.newBuilder()
+                                .setPrompt("too late")
+                                .setWidth(256)
+                                .setHeight(256)
+                                .build())
+                        .forEachRemaining(e -> {}));
         assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().contains("shutting down"), refused.getStatus().toString());
+        assertTrue(
+                refused.getStatus().getDescription().contains("shutting down"),
+                refused.getStatus().toString());
         assertFalse(drained.isDone(), "the drain waits for the stream in flight");
         List<GenerateEvent> rest = inFlight.readAll(Duration.ofSeconds(30));
         assertEquals(Status.Code.OK, inFlight.status(Duration.ofSeconds(1)).getCode());
@@ -121,7 +148,9 @@ class ServingLifecycleTest {
     }
 
     private static ServingStatus health(String service) {
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 }

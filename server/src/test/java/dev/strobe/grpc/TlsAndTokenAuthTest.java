@@ -1,6 +1,5 @@
 package dev.strobe.grpc;
 
-import dev.strobe.service.auth.AuthTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
+import dev.strobe.service.auth.AuthTokens;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsAndTokenAuthTest {
     @TempDir
     static Path dir;
+
     private static TestCertificates.Issued ca;
     private static TestCertificates.Issued client;
     private static TestCertificates.Issued strangerClient;
@@ -55,20 +56,28 @@ class TlsAndTokenAuthTest {
         ca = certs.authority("strobe-test-ca");
         TestCertificates.Issued server = certs.server(ca);
         client = certs.client(ca, "client");
-        TestCertificates.Issued otherCa = new TestCertificates(Files.createDirectories(dir.resolve("other")))
-                .authority("another-ca");
+        TestCertificates.Issued otherCa =
+                new TestCertificates(Files.createDirectories(dir.resolve("other"))).authority("another-ca");
         strangerClient = new TestCertificates(dir.resolve("other")).client(otherCa, "stranger");
-        Path tokens = Files.writeString(dir.resolve("tokens"),
-                "# test tokens\nalpha-token\n\nbeta-token models=tiny-lightning-8step\n");
+        Path tokens = Files.writeString(
+                dir.resolve("tokens"), "# test tokens\nalpha-token\n\nbeta-token models=tiny-lightning-8step\n");
         // Two models are enough here; without warm-up the servers start faster.
-        ServerSettings settings = ServerSettings.forModels(
-                TestServers.modelsSubset("tiny-lightning-4step", "tiny-lightning-8step"), 0).toBuilder()
-                .warmup(false).build();
-        tlsWithTokens = TestServers.start(null, settings.toBuilder()
-                .tls(server.certFile(), server.keyFile(), null)
-                .tokens(AuthTokens.fromFile(tokens), false).build());
-        mutualTls = TestServers.start(null, settings.toBuilder()
-                .tls(server.certFile(), server.keyFile(), ca.certFile()).build());
+        ServerSettings settings =
+                ServerSettings.forModels(TestServers.modelsSubset("tiny-lightning-4step", "tiny-lightning-8step"), 0)
+                        .toBuilder()
+                        .warmup(false)
+                        .build();
+        tlsWithTokens = TestServers.start(
+                null,
+                settings.toBuilder()
+                        .tls(server.certFile(), server.keyFile(), null)
+                        .tokens(AuthTokens.fromFile(tokens), false)
+                        .build());
+        mutualTls = TestServers.start(
+                null,
+                settings.toBuilder()
+                        .tls(server.certFile(), server.keyFile(), ca.certFile())
+                        .build());
     }
 
     @AfterAll
@@ -83,18 +92,23 @@ class TlsAndTokenAuthTest {
     }
 
     private ManagedChannel channel(StrobeServer s, ChannelCredentials creds) {
-        ManagedChannel c = Grpc.newChannelBuilderForAddress("localhost", s.port(), creds).build();
+        ManagedChannel c =
+                Grpc.newChannelBuilderForAddress("localhost", s.port(), creds).build();
         channels.add(c);
         return c;
     }
 
     private static ChannelCredentials trustingTheCa() throws Exception {
-        return TlsChannelCredentials.newBuilder().trustManager(ca.certFile().toFile()).build();
+        return TlsChannelCredentials.newBuilder()
+                .trustManager(ca.certFile().toFile())
+                .build();
     }
 
     private static ChannelCredentials withClientCert(TestCertificates.Issued cert) throws Exception {
-        return TlsChannelCredentials.newBuilder().trustManager(ca.certFile().toFile())
-                .keyManager(cert.certFile().toFile(), cert.keyFile().toFile()).build();
+        return TlsChannelCredentials.newBuilder()
+                .trustManager(ca.certFile().toFile())
+                .keyManager(cert.certFile().toFile(), cert.keyFile().toFile())
+                .build();
     }
 
     /** The metadata a client sends: {@code authorization: Bearer <token>}. */
@@ -110,7 +124,11 @@ class TlsAndTokenAuthTest {
     }
 
     static GenerateRequest request(String model) {
-        return GenerateRequest.newBuilder().setPrompt("a locked door").setModel(model).setWidth(256).setHeight(256)
+        return GenerateRequest.newBuilder()
+                .setPrompt("a locked door")
+                .setModel(model)
+                .setWidth(256)
+                .setHeight(256)
                 .build();
     }
 
@@ -127,23 +145,26 @@ class TlsAndTokenAuthTest {
 
     @Test
     void aTlsClientThatTrustsTheCaGetsAnImage() throws Exception {
-        List<GenerateEvent> events = generate(channel(tlsWithTokens, trustingTheCa()), bearer("alpha-token"),
-                request("tiny-lightning-4step"));
+        List<GenerateEvent> events = generate(
+                channel(tlsWithTokens, trustingTheCa()), bearer("alpha-token"), request("tiny-lightning-4step"));
         assertTrue(events.get(events.size() - 1).hasDone());
     }
 
     @Test
     void aPlaintextClientCannotTalkToTheTlsServer() {
         ManagedChannel plain = channel(tlsWithTokens, InsecureChannelCredentials.create());
-        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(plain).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withCallCredentials(bearer("alpha-token")).listModels(ListModelsRequest.getDefaultInstance()));
+        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(plain)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .withCallCredentials(bearer("alpha-token"))
+                .listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
     }
 
     @Test
     void aClientThatDoesNotTrustTheCaRefusesTheServer() throws Exception {
         ManagedChannel untrusting = channel(tlsWithTokens, TlsChannelCredentials.create());
-        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(untrusting).withDeadlineAfter(10, TimeUnit.SECONDS)
+        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(untrusting)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
     }
@@ -157,7 +178,8 @@ class TlsAndTokenAuthTest {
         Status unknown = failure(() -> generate(ch, bearer("gamma-token"), request("tiny-lightning-4step")));
         assertEquals(Status.Code.UNAUTHENTICATED, unknown.getCode());
         assertTrue(unknown.getDescription().contains("not valid"), unknown.getDescription());
-        Status listing = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+        Status listing = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, listing.getCode());
     }
@@ -167,8 +189,10 @@ class TlsAndTokenAuthTest {
         ManagedChannel ch = channel(tlsWithTokens, trustingTheCa());
         Status s = failure(() -> generate(ch, bearer("beta-token"), request("tiny-lightning-4step")));
         assertEquals(Status.Code.PERMISSION_DENIED, s.getCode());
-        assertTrue(s.getDescription().contains("may not use model 'tiny-lightning-4step'; it may use"
-                + " tiny-lightning-8step"), s.getDescription());
+        assertTrue(
+                s.getDescription()
+                        .contains("may not use model 'tiny-lightning-4step'; it may use" + " tiny-lightning-8step"),
+                s.getDescription());
         Status byDefault = failure(() -> generate(ch, bearer("beta-token"), request("")));
         assertEquals(Status.Code.PERMISSION_DENIED, byDefault.getCode(), "the default model is checked too");
         List<GenerateEvent> allowed = generate(ch, bearer("beta-token"), request("tiny-lightning-8step"));
@@ -178,15 +202,22 @@ class TlsAndTokenAuthTest {
     @Test
     void healthAndReflectionNeedNoToken() throws Exception {
         ManagedChannel ch = channel(tlsWithTokens, trustingTheCa());
-        assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService("strobe.v1.ImageGenerator").build()).getStatus());
+        assertEquals(
+                ServingStatus.SERVING,
+                HealthGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.newBuilder()
+                                .setService("strobe.v1.ImageGenerator")
+                                .build())
+                        .getStatus());
         assertTrue(new ReflectionClient(ch).services().contains("strobe.v1.ImageGenerator"));
     }
 
     @Test
     void mutualTlsRefusesAClientWithoutACertificate() throws Exception {
         ManagedChannel ch = channel(mutualTls, trustingTheCa());
-        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
     }
@@ -194,7 +225,8 @@ class TlsAndTokenAuthTest {
     @Test
     void mutualTlsRefusesAClientCertificateFromAnotherCa() throws Exception {
         ManagedChannel ch = channel(mutualTls, withClientCert(strangerClient));
-        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+        Status s = failure(() -> ImageGeneratorGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .listModels(ListModelsRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, s.getCode(), s.toString());
     }
@@ -202,8 +234,12 @@ class TlsAndTokenAuthTest {
     @Test
     void mutualTlsServesAClientWithACertificateFromTheCa() throws Exception {
         ManagedChannel ch = channel(mutualTls, withClientCert(client));
-        assertEquals(2, ImageGeneratorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .listModels(ListModelsRequest.getDefaultInstance()).getModelsCount());
+        assertEquals(
+                2,
+                ImageGeneratorGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listModels(ListModelsRequest.getDefaultInstance())
+                        .getModelsCount());
         List<GenerateEvent> events = generate(ch, null, request("tiny-lightning-4step"));
         assertTrue(events.get(events.size() - 1).hasDone());
     }

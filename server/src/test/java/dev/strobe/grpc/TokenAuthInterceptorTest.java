@@ -1,11 +1,11 @@
 package dev.strobe.grpc;
 
-import dev.strobe.service.auth.AuthTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strobe.service.auth.AuthTokens;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenAuthInterceptorTest {
     @TempDir
     Path dir;
+
     private Server server;
     private ManagedChannel channel;
 
@@ -43,32 +44,41 @@ class TokenAuthInterceptorTest {
     private HealthGrpc.HealthBlockingStub healthBehind(TokenAuthInterceptor auth) throws IOException {
         String name = InProcessServerBuilder.generateName();
         HealthStatusManager health = new HealthStatusManager();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(health.getHealthService(), auth)).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(ServerInterceptors.intercept(health.getHealthService(), auth))
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         return HealthGrpc.newBlockingStub(channel);
     }
 
     @Test
     void withAuthHealthTheHealthServiceNeedsATokenToo() throws IOException {
-        HealthGrpc.HealthBlockingStub health = healthBehind(new TokenAuthInterceptor(AuthTokens.fromList("s3cret"), true));
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> health.check(HealthCheckRequest.getDefaultInstance()));
+        HealthGrpc.HealthBlockingStub health =
+                healthBehind(new TokenAuthInterceptor(AuthTokens.fromList("s3cret"), true));
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> health.check(HealthCheckRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
-        assertEquals(ServingStatus.SERVING, health.withCallCredentials(TlsAndTokenAuthTest.bearer("s3cret"))
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.SERVING,
+                health.withCallCredentials(TlsAndTokenAuthTest.bearer("s3cret"))
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus());
     }
 
     @Test
     void withoutAuthHealthTheHealthServiceIsOpen() throws IOException {
-        HealthGrpc.HealthBlockingStub health = healthBehind(new TokenAuthInterceptor(AuthTokens.fromList("s3cret"), false));
-        assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        HealthGrpc.HealthBlockingStub health =
+                healthBehind(new TokenAuthInterceptor(AuthTokens.fromList("s3cret"), false));
+        assertEquals(
+                ServingStatus.SERVING,
+                health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
     }
 
     @Test
     void aTokenFileGrantsModelsPerToken() throws IOException {
-        Path file = Files.writeString(dir.resolve("tokens"),
-                "# comment\n\n  open-token  \nlimited-token models=a,b\n");
+        Path file = Files.writeString(dir.resolve("tokens"), "# comment\n\n  open-token  \nlimited-token models=a,b\n");
         AuthTokens tokens = AuthTokens.fromFile(file);
         assertTrue(tokens.find("open-token").orElseThrow().allows("anything"));
         AuthTokens.Grant limited = tokens.find("limited-token").orElseThrow();

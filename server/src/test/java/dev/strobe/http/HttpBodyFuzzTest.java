@@ -27,14 +27,43 @@ import java.util.List;
  * OpenAI's shape; no other exception.
  */
 class HttpBodyFuzzTest {
-    private static final ModelInfo MODEL = new ModelInfo("tiny-lightning-4step", "sdxl-lightning", 4, "epsilon",
-            "trailing", 256, 2048, 64, 1024, 1024, 8, "onnxruntime");
-    private static final ModelCatalog CATALOG = new ModelCatalog(List.of(new ServedModel(MODEL, null, null)),
-            MODEL.name());
+    private static final ModelInfo MODEL = new ModelInfo(
+            "tiny-lightning-4step",
+            "sdxl-lightning",
+            4,
+            "epsilon",
+            "trailing",
+            256,
+            2048,
+            64,
+            1024,
+            1024,
+            8,
+            "onnxruntime");
+    private static final ModelCatalog CATALOG =
+            new ModelCatalog(List.of(new ServedModel(MODEL, null, null)), MODEL.name());
     private static final RequestValidator VALIDATOR = new RequestValidator(Limits.defaults());
-    private static final String[] FIELDS = {"prompt", "model", "n", "size", "output_format", "response_format",
-        "stream", "partial_images", "user", "quality", "moderation", "style", "output_compression", "background",
-        "seed", "steps", "request_id", "strobe_previews", "unknown"};
+    private static final String[] FIELDS = {
+        "prompt",
+        "model",
+        "n",
+        "size",
+        "output_format",
+        "response_format",
+        "stream",
+        "partial_images",
+        "user",
+        "quality",
+        "moderation",
+        "style",
+        "output_compression",
+        "background",
+        "seed",
+        "steps",
+        "request_id",
+        "strobe_previews",
+        "unknown"
+    };
 
     @FuzzTest(maxDuration = "30s")
     void anyBytesAreAcceptedOrRefusedWithASentence(byte[] body) {
@@ -57,7 +86,9 @@ class HttpBodyFuzzTest {
     private static String value(FuzzedDataProvider data) {
         return switch (data.consumeInt(0, 7)) {
             case 0 -> Long.toString(data.consumeLong());
-            case 1 -> data.consumeInt(-5, 5) + "." + data.consumeInt(0, 99) + (data.consumeBoolean() ? "e" + data.consumeInt(-400, 400) : "");
+            case 1 ->
+                data.consumeInt(-5, 5) + "." + data.consumeInt(0, 99)
+                        + (data.consumeBoolean() ? "e" + data.consumeInt(-400, 400) : "");
             case 2 -> Boolean.toString(data.consumeBoolean());
             case 3 -> "null";
             case 4 -> "[" + data.consumeInt() + "]";
@@ -87,7 +118,8 @@ class HttpBodyFuzzTest {
             assertNotNull(e.getMessage());
             assertFalse(e.getMessage().isBlank());
             assertFalse(e.getMessage().contains("\n"), "one sentence, one line: " + e.getMessage());
-            JsonObject error = JsonParser.parseString(HttpErrors.body(e).toString()).getAsJsonObject()
+            JsonObject error = JsonParser.parseString(HttpErrors.body(e).toString())
+                    .getAsJsonObject()
                     .getAsJsonObject("error");
             assertTrue(error.get("message").getAsString().length() < 1000);
             assertTrue(error.has("type") && error.has("code") && error.has("param"));

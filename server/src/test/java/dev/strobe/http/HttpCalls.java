@@ -18,8 +18,12 @@ final class HttpCalls {
     final String base;
 
     HttpCalls(int port) {
-        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .build(), "http://127.0.0.1:" + port);
+        this(
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build(),
+                "http://127.0.0.1:" + port);
     }
 
     HttpCalls(HttpClient client, String base) {
@@ -28,7 +32,8 @@ final class HttpCalls {
     }
 
     HttpResponse<String> post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -50,9 +55,13 @@ final class HttpCalls {
     /** A streamed request's lines, read lazily; close the stream to hang up. */
     HttpResponse<Stream<String>> stream(String body) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(base + HttpFrontend.IMAGES))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create(base + HttpFrontend.IMAGES))
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(120))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

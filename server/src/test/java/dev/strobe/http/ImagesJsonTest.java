@@ -22,14 +22,20 @@ class ImagesJsonTest {
     @Test
     void theDocumentedResponseHasExactlyTheServersFieldsAndTypes() throws Exception {
         JsonObject documented = JsonParser.parseString(
-                Files.readString(Path.of("..", "docs", "examples", "images-response.json"))).getAsJsonObject();
+                        Files.readString(Path.of("..", "docs", "examples", "images-response.json")))
+                .getAsJsonObject();
         StreamEvent.Queued q = new StreamEvent.Queued(0, "", 6, false, "tiny-lightning-4step", 1024, 1024, 4, 1);
         JsonObject written = ImagesJson.response(
-                List.of(new StreamEvent.FinalImage(0, 42, new EncodedImage(ImageFormat.PNG, 1024, 1024, new byte[] {1}))),
-                q, new StreamEvent.Done(new Timings(0.4, 12.1, 240.5, 130.2, 383.9, 0, 0.7), ""), 1764700000L);
+                List.of(new StreamEvent.FinalImage(
+                        0, 42, new EncodedImage(ImageFormat.PNG, 1024, 1024, new byte[] {1}))),
+                q,
+                new StreamEvent.Done(new Timings(0.4, 12.1, 240.5, 130.2, 383.9, 0, 0.7), ""),
+                1764700000L);
         assertEquals(shape(written), shape(documented));
         assertEquals(written.get("size"), documented.get("size"));
-        assertEquals(written.getAsJsonObject("strobe").get("model"), documented.getAsJsonObject("strobe").get("model"));
+        assertEquals(
+                written.getAsJsonObject("strobe").get("model"),
+                documented.getAsJsonObject("strobe").get("model"));
     }
 
     /** Every key path with the JSON type of its value. */

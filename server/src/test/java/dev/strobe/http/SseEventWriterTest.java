@@ -51,7 +51,9 @@ class SseEventWriterTest {
     }
 
     private List<JsonObject> events() {
-        return out.dataLines().stream().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        return out.dataLines().stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .toList();
     }
 
     @Test
@@ -65,27 +67,45 @@ class SseEventWriterTest {
         writer.write(done());
         writer.complete();
         assertFalse(out.body.toString().contains("event:"), "the Node SDK would wrap typed events in {event, data}");
-        assertTrue(out.body.toString().startsWith(": queued position=0 model=tiny size=512x768 steps=4 images=2\n\n"),
+        assertTrue(
+                out.body.toString().startsWith(": queued position=0 model=tiny size=512x768 steps=4 images=2\n\n"),
                 out.body.toString());
         List<JsonObject> e = events();
-        assertEquals(List.of(ImagesJson.PARTIAL, ImagesJson.PARTIAL, ImagesJson.PARTIAL, ImagesJson.COMPLETED,
-                ImagesJson.COMPLETED), e.stream().map(o -> o.get("type").getAsString()).toList());
-        assertEquals(List.of(0, 0, 1), e.subList(0, 3).stream().map(o -> o.get("partial_image_index").getAsInt())
-                .toList(), "partial images are counted per image, from 0");
+        assertEquals(
+                List.of(
+                        ImagesJson.PARTIAL,
+                        ImagesJson.PARTIAL,
+                        ImagesJson.PARTIAL,
+                        ImagesJson.COMPLETED,
+                        ImagesJson.COMPLETED),
+                e.stream().map(o -> o.get("type").getAsString()).toList());
+        assertEquals(
+                List.of(0, 0, 1),
+                e.subList(0, 3).stream()
+                        .map(o -> o.get("partial_image_index").getAsInt())
+                        .toList(),
+                "partial images are counted per image, from 0");
         JsonObject partial = e.get(2);
         assertEquals("512x768", partial.get("size").getAsString());
         assertEquals("png", partial.get("output_format").getAsString());
         assertEquals(3, partial.get("step").getAsInt());
         assertEquals(5L, partial.get("created_at").getAsLong() > 0 ? 5L : 0L);
-        assertEquals(List.of((byte) 1, (byte) 2),
-                List.of(Base64.getDecoder().decode(partial.get("b64_json").getAsString())[0],
+        assertEquals(
+                List.of((byte) 1, (byte) 2),
+                List.of(
+                        Base64.getDecoder().decode(partial.get("b64_json").getAsString())[0],
                         Base64.getDecoder().decode(partial.get("b64_json").getAsString())[1]));
         JsonObject first = e.get(3);
         JsonObject last = e.get(4);
         assertEquals("41", first.get("seed").getAsString(), "seeds are decimal strings, exact in JavaScript");
         assertNull(first.get("strobe"), "only the last image carries the timings");
         assertEquals(1, last.get("image_index").getAsInt());
-        assertEquals(10.0, last.getAsJsonObject("strobe").getAsJsonObject("timings").get("total_ms").getAsDouble());
+        assertEquals(
+                10.0,
+                last.getAsJsonObject("strobe")
+                        .getAsJsonObject("timings")
+                        .get("total_ms")
+                        .getAsDouble());
         assertEquals("req-1", last.getAsJsonObject("strobe").get("request_id").getAsString());
         assertTrue(out.last, "the response ended");
     }
@@ -97,8 +117,8 @@ class SseEventWriterTest {
         assertTrue(writer.isReady(), "a small event in flight leaves room");
         writer.write(preview(0, 1));
         assertEquals(1, out.writes.size(), "queued behind the write in flight, never two at once");
-        StreamEvent.Preview big = new StreamEvent.Preview(0, 2, 4,
-                new EncodedImage(ImageFormat.PNG, 128, 128, new byte[SseEventWriter.READY_THRESHOLD_BYTES]));
+        StreamEvent.Preview big = new StreamEvent.Preview(
+                0, 2, 4, new EncodedImage(ImageFormat.PNG, 128, 128, new byte[SseEventWriter.READY_THRESHOLD_BYTES]));
         writer.write(big);
         assertFalse(writer.isReady(), "over the threshold: the stream keeps newer previews itself");
         out.completeWrite();
@@ -153,7 +173,9 @@ class SseEventWriterTest {
         writer.fail(new StrobeException(ErrorKind.INTERNAL, "the UNet failed: out of memory"));
         JsonObject e = events().get(0);
         assertEquals("error", e.get("type").getAsString());
-        assertEquals("the UNet failed: out of memory", e.getAsJsonObject("error").get("message").getAsString());
+        assertEquals(
+                "the UNet failed: out of memory",
+                e.getAsJsonObject("error").get("message").getAsString());
         assertEquals("server_error", e.getAsJsonObject("error").get("type").getAsString());
         assertTrue(out.last);
     }
@@ -188,7 +210,12 @@ class SseEventWriterTest {
         assertEquals(429, out.status);
         assertEquals("application/json", out.contentType);
         assertEquals("1", out.headers.get("Retry-After"));
-        assertEquals("queue_full", JsonParser.parseString(out.body.toString()).getAsJsonObject()
-                .getAsJsonObject("error").get("code").getAsString());
+        assertEquals(
+                "queue_full",
+                JsonParser.parseString(out.body.toString())
+                        .getAsJsonObject()
+                        .getAsJsonObject("error")
+                        .get("code")
+                        .getAsString());
     }
 }

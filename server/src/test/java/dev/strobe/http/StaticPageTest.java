@@ -31,8 +31,18 @@ class StaticPageTest {
         assertEquals(200, out.status);
         assertEquals("text/html; charset=utf-8", out.contentType);
         assertEquals("nosniff", out.headers.get("X-Content-Type-Options"));
-        for (String id : List.of("prompt", "model", "size", "seed", "token", "generate", "cancel", "preview",
-                "final", "step", "timings")) {
+        for (String id : List.of(
+                "prompt",
+                "model",
+                "size",
+                "seed",
+                "token",
+                "generate",
+                "cancel",
+                "preview",
+                "final",
+                "step",
+                "timings")) {
             assertTrue(out.body.toString().contains("id=\"" + id + "\""), "the page has #" + id);
         }
     }
@@ -41,7 +51,8 @@ class StaticPageTest {
     void everyAssetThePageNamesIsServedWithItsType() {
         List<String> assets = new ArrayList<>(references(get("/").body.toString()));
         assets.addAll(references(get("/page/app.js").body.toString()));
-        assertTrue(assets.containsAll(List.of("/page/app.js", "/page/style.css", "/page/sse.js", "/page/icon.svg")),
+        assertTrue(
+                assets.containsAll(List.of("/page/app.js", "/page/style.css", "/page/sse.js", "/page/icon.svg")),
                 "assets: " + assets);
         for (String a : assets) {
             assertTrue(page.serves(a), a + " is served");
@@ -64,8 +75,15 @@ class StaticPageTest {
 
     @Test
     void nothingOutsideThePageFolderIsReachable() {
-        for (String p : List.of("/page/../StaticPage.class", "/page/..%2fStaticPage.class", "/page/missing.js",
-                "/page/", "/page/.hidden", "/page/sub/app.js", "/dev/strobe/http/page/app.js", "/index.htm")) {
+        for (String p : List.of(
+                "/page/../StaticPage.class",
+                "/page/..%2fStaticPage.class",
+                "/page/missing.js",
+                "/page/",
+                "/page/.hidden",
+                "/page/sub/app.js",
+                "/dev/strobe/http/page/app.js",
+                "/index.htm")) {
             assertFalse(page.serves(p), p);
         }
     }

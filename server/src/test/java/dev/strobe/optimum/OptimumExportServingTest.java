@@ -1,6 +1,5 @@
 package dev.strobe.optimum;
 
-import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.api.v1.ListModelsResponse;
 import dev.strobe.api.v1.ModelInfo;
 import dev.strobe.api.v1.PredictionType;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.model.ClipBpeFiles;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.model.OptimumImport;
@@ -64,6 +64,7 @@ class OptimumExportServingTest {
 
     @TempDir
     static Path repo;
+
     static StrobeServer server;
     static ManagedChannel channel;
     static ModelManifest imported;
@@ -73,12 +74,17 @@ class OptimumExportServingTest {
         TinyModelGenerator generator = TinyModelGenerator.forSeed(TinyModelSet.DEFAULT_SEED);
         generator.generate(repo.resolve(FLOAT32), TinyModelSpec.lightning(STEPS));
         Path export = repo.resolve(OPTIMUM);
-        new TinyOptimumExport(generator.weights(), ClipBpeFiles.builtin()).write(export,
-                TinyOptimumExport.Options.optimum(TinyModelSpec.lightning(STEPS), Precision.FP16).withUnetExternalData(true));
-        imported = new OptimumImport().importFolder(export,
-                OptimumImport.Options.sdxl(null, STEPS).withSizes(256, 1024, 2048), false).manifest();
+        new TinyOptimumExport(generator.weights(), ClipBpeFiles.builtin())
+                .write(
+                        export,
+                        TinyOptimumExport.Options.optimum(TinyModelSpec.lightning(STEPS), Precision.FP16)
+                                .withUnetExternalData(true));
+        imported = new OptimumImport()
+                .importFolder(export, OptimumImport.Options.sdxl(null, STEPS).withSizes(256, 1024, 2048), false)
+                .manifest();
         String name = InProcessServerBuilder.generateName();
-        server = StrobeServer.start(ServerSettings.forModels(repo, 0), GrpcTransport.using(InProcessServerBuilder.forName(name)));
+        server = StrobeServer.start(
+                ServerSettings.forModels(repo, 0), GrpcTransport.using(InProcessServerBuilder.forName(name)));
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -93,7 +99,12 @@ class OptimumExportServingTest {
     }
 
     static GenerateRequest.Builder request(String model, String prompt, long seed) {
-        return GenerateRequest.newBuilder().setModel(model).setPrompt(prompt).setWidth(256).setHeight(256).setSeed(seed);
+        return GenerateRequest.newBuilder()
+                .setModel(model)
+                .setPrompt(prompt)
+                .setWidth(256)
+                .setHeight(256)
+                .setSeed(seed);
     }
 
     static ImageGeneratorGrpc.ImageGeneratorBlockingStub blocking() {
@@ -110,8 +121,10 @@ class OptimumExportServingTest {
     /** Previews are lossy (a slow reader may miss older ones), so only their order is fixed. */
     @Test
     void theImportedExportStreamsQueuedPreviewsImageAndDone() throws IOException {
-        List<GenerateEvent> events = generate(request(OPTIMUM, "a red fox in the snow", 7).build());
-        List<GenerateEvent.EventCase> kinds = events.stream().map(GenerateEvent::getEventCase).toList();
+        List<GenerateEvent> events =
+                generate(request(OPTIMUM, "a red fox in the snow", 7).build());
+        List<GenerateEvent.EventCase> kinds =
+                events.stream().map(GenerateEvent::getEventCase).toList();
         assertEquals(GenerateEvent.EventCase.QUEUED, kinds.get(0), kinds.toString());
         assertEquals(OPTIMUM, events.get(0).getQueued().getModel());
         assertEquals(STEPS, events.get(0).getQueued().getSteps());
@@ -125,7 +138,8 @@ class OptimumExportServingTest {
             previews++;
         }
         assertTrue(previews > 0, "at least one preview");
-        BufferedImage png = decode(events.get(events.size() - 2).getImage().getData().toByteArray());
+        BufferedImage png =
+                decode(events.get(events.size() - 2).getImage().getData().toByteArray());
         assertEquals(256, png.getWidth());
         assertEquals(256, png.getHeight());
         assertTrue(events.get(events.size() - 1).hasDone(), kinds.toString());
@@ -134,15 +148,22 @@ class OptimumExportServingTest {
     @Test
     void listModelsReportsTheImportedModel() {
         ListModelsResponse r = blocking().listModels(ListModelsRequest.getDefaultInstance());
-        ModelInfo m = r.getModelsList().stream().filter(i -> i.getName().equals(OPTIMUM)).findFirst().orElseThrow();
+        ModelInfo m = r.getModelsList().stream()
+                .filter(i -> i.getName().equals(OPTIMUM))
+                .findFirst()
+                .orElseThrow();
         assertEquals(STEPS, m.getSteps());
         assertEquals(PredictionType.PREDICTION_TYPE_EPSILON, m.getPredictionType());
         assertEquals(256, m.getMinWidth());
         assertEquals(2048, m.getMaxWidth());
         assertEquals(1024, m.getDefaultWidth());
         assertEquals("onnxruntime", m.getEngine());
-        assertEquals("hidden_states.11", imported.components.get("text_encoder").outputs.get("hidden"));
-        assertEquals("hidden_states.31", imported.components.get("text_encoder_2").outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.11",
+                imported.components.get("text_encoder").outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.31",
+                imported.components.get("text_encoder_2").outputs.get("hidden"));
     }
 
     /**
@@ -153,12 +174,16 @@ class OptimumExportServingTest {
      */
     @Test
     void chainedRequestsAtDifferentStepsGetTheirSoloImages() throws Exception {
-        GenerateRequest a = request(OPTIMUM, "a lighthouse at dusk", 11).setNumImages(2).build();
+        GenerateRequest a =
+                request(OPTIMUM, "a lighthouse at dusk", 11).setNumImages(2).build();
         GenerateRequest b = request(OPTIMUM, "a bowl of ripe lemons", 12).build();
         GenerateRequest c = request(OPTIMUM, "two cats on a sofa", 13).build();
         Map<String, BufferedImage> solo = new TreeMap<>();
-        for (GenerateRequest r : List.of(a.toBuilder().setNumImages(1).build(),
-                a.toBuilder().setNumImages(1).setSeed(12).build(), b, c)) {
+        for (GenerateRequest r : List.of(
+                a.toBuilder().setNumImages(1).build(),
+                a.toBuilder().setNumImages(1).setSeed(12).build(),
+                b,
+                c)) {
             solo.putAll(images(generate(r), r.getPrompt()));
         }
         double[] before = denoiseBatches();
@@ -199,15 +224,22 @@ class OptimumExportServingTest {
         Map<String, BufferedImage> out = new TreeMap<>();
         for (GenerateEvent e : events) {
             if (e.hasImage()) {
-                out.put(prompt + " #" + e.getImage().getSeed(), decode(e.getImage().getData().toByteArray()));
+                out.put(
+                        prompt + " #" + e.getImage().getSeed(),
+                        decode(e.getImage().getData().toByteArray()));
             }
         }
         return out;
     }
 
     private static BufferedImage only(List<GenerateEvent> events) throws IOException {
-        return decode(events.stream().filter(GenerateEvent::hasImage).findFirst().orElseThrow()
-                .getImage().getData().toByteArray());
+        return decode(events.stream()
+                .filter(GenerateEvent::hasImage)
+                .findFirst()
+                .orElseThrow()
+                .getImage()
+                .getData()
+                .toByteArray());
     }
 
     /** {count, sum} of the UNet batch-size histogram of the optimum model. */
@@ -215,7 +247,8 @@ class OptimumExportServingTest {
         for (MetricSnapshot s : server.metrics().registry().scrape()) {
             if (s instanceof HistogramSnapshot h && h.getMetadata().getName().equals("strobe_batch_size")) {
                 for (HistogramSnapshot.HistogramDataPointSnapshot p : h.getDataPoints()) {
-                    if ("denoise".equals(p.getLabels().get("stage")) && OPTIMUM.equals(p.getLabels().get("model"))) {
+                    if ("denoise".equals(p.getLabels().get("stage"))
+                            && OPTIMUM.equals(p.getLabels().get("model"))) {
                         return new double[] {p.getCount(), p.getSum()};
                     }
                 }

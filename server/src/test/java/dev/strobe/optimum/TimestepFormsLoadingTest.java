@@ -48,6 +48,7 @@ class TimestepFormsLoadingTest {
 
     @TempDir
     static Path repo;
+
     static final Map<Timestep, LoadedModel> models = new EnumMap<>(Timestep.class);
 
     @BeforeAll
@@ -56,8 +57,12 @@ class TimestepFormsLoadingTest {
         for (Timestep form : Timestep.values()) {
             Precision p = form == Timestep.SCALAR ? Precision.FP16 : Precision.FP32;
             Path dir = repo.resolve(form.name().toLowerCase().replace('_', '-'));
-            export.write(dir, TinyOptimumExport.Options.optimum(TinyModelSpec.lightning(4), p).withTimestep(form));
-            new OptimumImport().importFolder(dir, OptimumImport.Options.sdxl(null, 4).withSizes(128, 256, 512), false);
+            export.write(
+                    dir,
+                    TinyOptimumExport.Options.optimum(TinyModelSpec.lightning(4), p)
+                            .withTimestep(form));
+            new OptimumImport()
+                    .importFolder(dir, OptimumImport.Options.sdxl(null, 4).withSizes(128, 256, 512), false);
         }
         ModelLoader loader = new ModelLoader(StrobeServer.engines(), "");
         for (ModelRepository.Entry e : new ModelRepository(repo).scan()) {
@@ -79,7 +84,9 @@ class TimestepFormsLoadingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Timestep.class, names = {"SCALAR", "SINGLETON", "SCALAR_INT64"})
+    @EnumSource(
+            value = Timestep.class,
+            names = {"SCALAR", "SINGLETON", "SCALAR_INT64"})
     void aSharedTimestepUnetSamplesWhatThePerSampleUnetSamples(Timestep form) {
         List<float[]> expected = sampleTwoImages(Timestep.PER_SAMPLE);
         List<float[]> actual = sampleTwoImages(form);
@@ -91,7 +98,9 @@ class TimestepFormsLoadingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Timestep.class, names = {"SCALAR", "SINGLETON", "SCALAR_INT64"})
+    @EnumSource(
+            value = Timestep.class,
+            names = {"SCALAR", "SINGLETON", "SCALAR_INT64"})
     void aSharedTimestepUnetRefusesACallThatMixesSteps(Timestep form) {
         ModelPipeline p = pipeline(form);
         List<DenoiseItem> items = items(p);
@@ -113,8 +122,9 @@ class TimestepFormsLoadingTest {
         ModelManifest m = int64.manifest();
         m.timestepSpacing = "sgm_uniform";
         try {
-            EngineException e = assertThrows(EngineException.class, () -> new ModelLoader(StrobeServer.engines(), "")
-                    .load(new ModelRepository.Entry(int64.dir(), m)));
+            EngineException e = assertThrows(
+                    EngineException.class,
+                    () -> new ModelLoader(StrobeServer.engines(), "").load(new ModelRepository.Entry(int64.dir(), m)));
             assertTrue(e.getMessage().contains("integer timesteps"), e.getMessage());
         } finally {
             m.timestepSpacing = "trailing";
@@ -138,7 +148,8 @@ class TimestepFormsLoadingTest {
     /** Two images of one prompt, seeds 5 and 6, at step 0. */
     private static List<DenoiseItem> items(ModelPipeline p) {
         LoadedModel any = models.get(Timestep.PER_SAMPLE);
-        Conditioning c = p.encode(List.of(any.tokenizer().tokenize("a photo of a cat"))).get(0);
+        Conditioning c =
+                p.encode(List.of(any.tokenizer().tokenize("a photo of a cat"))).get(0);
         List<DenoiseItem> items = new ArrayList<>();
         for (long seed : new long[] {5, 6}) {
             LatentState s = p.initialLatent(SIZE, seed);

@@ -36,16 +36,32 @@ class ServedSizesTest {
             b.put("timestep", new InputProfile.Bounds(new long[] {p[0]}, new long[] {p[1]}));
             ps.add(new InputProfile(i, b));
         }
-        int maxBatch = java.util.Arrays.stream(profiles).mapToInt(p -> p[1]).max().orElse(1);
-        return new EngineInfo("tensorrt", List.of(new TensorSpec(input, DataType.FLOAT16, new long[] {-1, 4, -1, -1})),
-                List.of(), maxBatch, 1, ps);
+        int maxBatch =
+                java.util.Arrays.stream(profiles).mapToInt(p -> p[1]).max().orElse(1);
+        return new EngineInfo(
+                "tensorrt",
+                List.of(new TensorSpec(input, DataType.FLOAT16, new long[] {-1, 4, -1, -1})),
+                List.of(),
+                maxBatch,
+                1,
+                ps);
     }
 
-    private static final EngineInfo ONNX_VAE = new EngineInfo("onnxruntime",
-            List.of(new TensorSpec("latent_sample", DataType.FLOAT32, new long[] {-1, 4, -1, -1})), List.of(), 64, 1);
-    private static final EngineInfo TEXT = new EngineInfo("tensorrt",
-            List.of(new TensorSpec("input_ids", DataType.INT32, new long[] {-1, 77})), List.of(), 8, 1,
-            List.of(new InputProfile(0, Map.of("input_ids", new InputProfile.Bounds(new long[] {1, 77}, new long[] {8, 77})))));
+    private static final EngineInfo ONNX_VAE = new EngineInfo(
+            "onnxruntime",
+            List.of(new TensorSpec("latent_sample", DataType.FLOAT32, new long[] {-1, 4, -1, -1})),
+            List.of(),
+            64,
+            1);
+    private static final EngineInfo TEXT =
+            new EngineInfo(
+                    "tensorrt",
+                    List.of(new TensorSpec("input_ids", DataType.INT32, new long[] {-1, 77})),
+                    List.of(),
+                    8,
+                    1,
+                    List.of(new InputProfile(
+                            0, Map.of("input_ids", new InputProfile.Bounds(new long[] {1, 77}, new long[] {8, 77})))));
 
     private static ServedSizes reconcile(ModelManifest.Resolution r, EngineInfo unet, EngineInfo vae) {
         return ServedSizes.reconcile("m", r, 8, Map.of("text_encoder", TEXT, "unet", unet, "vae_decoder", vae));
@@ -58,14 +74,19 @@ class ServedSizesTest {
         assertEquals(512, s.min());
         assertEquals(1536, s.max());
         assertEquals(1024, s.defaultWidth());
-        assertTrue(s.limitedBy().contains("unet's tensorrt profiles (#0 sample 1x4x64x64..8x4x192x192)"), s.limitedBy());
+        assertTrue(
+                s.limitedBy().contains("unet's tensorrt profiles (#0 sample 1x4x64x64..8x4x192x192)"), s.limitedBy());
         assertTrue(s.note().startsWith("m: serving sizes 512..1536 of model.json's 512..2048"), s.note());
     }
 
     @Test
     void withoutProfilesTheManifestRangeStands() {
-        EngineInfo ortUnet = new EngineInfo("onnxruntime",
-                List.of(new TensorSpec("sample", DataType.FLOAT32, new long[] {-1, 4, -1, -1})), List.of(), 64, 1);
+        EngineInfo ortUnet = new EngineInfo(
+                "onnxruntime",
+                List.of(new TensorSpec("sample", DataType.FLOAT32, new long[] {-1, 4, -1, -1})),
+                List.of(),
+                64,
+                1);
         ServedSizes s = reconcile(range(256, 1024, 2048), ortUnet, ONNX_VAE);
         assertEquals(new ServedSizes(256, 2048, 1024, 1024, "", ""), s);
     }
@@ -81,8 +102,10 @@ class ServedSizesTest {
     @Test
     void profilesThatDoNotCoverEveryPairOfSidesNarrowToASquareThatIsCovered() {
         // profile 0: 512..1024 square; profile 1: height 1024..1536 with width 512..768 only
-        ServedSizes s = reconcile(range(512, 1024, 2048), unet("sample",
-                new int[] {1, 8, 64, 128, 64, 128}, new int[] {1, 8, 128, 192, 64, 96}), ONNX_VAE);
+        ServedSizes s = reconcile(
+                range(512, 1024, 2048),
+                unet("sample", new int[] {1, 8, 64, 128, 64, 128}, new int[] {1, 8, 128, 192, 64, 96}),
+                ONNX_VAE);
         assertEquals(512, s.min());
         assertEquals(1024, s.max(), "1536x1536 is in no profile, so 1536 cannot be served for both sides");
     }
@@ -97,19 +120,25 @@ class ServedSizesTest {
 
     @Test
     void aSmallerBatchAtTheLargestSizeIsNoted() {
-        ServedSizes s = reconcile(range(512, 1024, 1536), unet("sample",
-                new int[] {1, 8, 64, 128, 64, 128}, new int[] {1, 2, 128, 192, 128, 192}), ONNX_VAE);
+        ServedSizes s = reconcile(
+                range(512, 1024, 1536),
+                unet("sample", new int[] {1, 8, 64, 128, 64, 128}, new int[] {1, 2, 128, 192, 128, 192}),
+                ONNX_VAE);
         assertEquals(1536, s.max());
         assertTrue(s.note().contains("at 1536x1536 the unet takes at most 2 image(s) per call"), s.note());
     }
 
     @Test
     void noCommonSizeIsAnInvalidModelSayingWhatToRebuild() {
-        EngineException e = assertThrows(EngineException.class,
+        EngineException e = assertThrows(
+                EngineException.class,
                 () -> reconcile(range(512, 1024, 2048), unet("sample", new int[] {1, 8, 32, 48, 32, 48}), ONNX_VAE));
         assertEquals(EngineException.Kind.INVALID_MODEL, e.kind());
-        assertTrue(e.getMessage().startsWith("m: no image size in model.json's range 512..2048 fits the unet's tensorrt"
-                + " profiles (#0 sample 1x4x32x32..8x4x48x48)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("m: no image size in model.json's range 512..2048 fits the unet's tensorrt"
+                                + " profiles (#0 sample 1x4x32x32..8x4x48x48)"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("build-engine --size"), e.getMessage());
     }
 }

@@ -29,11 +29,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TinySamplingTest {
     /** Latent tolerance: the UNet's bounded residual (1e-4 per step) and float rounding. */
     private static final double LATENT_TOLERANCE = 2e-3;
+
     private static final long SEED = 1234;
 
     /** diffusers' trailing sigmas for {@code steps} (PyTorch's AVX2 kernel), from the fixture. */
     static float[] diffusersSigmas(int steps) {
-        JsonArray table = FidelityFixture.load("schedule.json.gz").root().getAsJsonObject("trailing")
+        JsonArray table = FidelityFixture.load("schedule.json.gz")
+                .root()
+                .getAsJsonObject("trailing")
                 .getAsJsonArray("AVX2");
         JsonObject entry = table.get(steps - 1).getAsJsonObject();
         assertEquals(steps, entry.get("steps").getAsInt());
@@ -48,8 +51,12 @@ class TinySamplingTest {
             JsonObject c = cases.get(i).getAsJsonObject();
             if (c.get("seed").getAsString().equals(Long.toUnsignedString(seed))
                     && java.util.Arrays.equals(FidelityFixture.intArray(c.getAsJsonArray("shape")), shape)) {
-                String hash = root.getAsJsonObject("kernels").getAsJsonArray("AVX2").get(i).getAsString();
-                return FidelityFixture.floats(root.getAsJsonObject("values").get(hash).getAsString());
+                String hash = root.getAsJsonObject("kernels")
+                        .getAsJsonArray("AVX2")
+                        .get(i)
+                        .getAsString();
+                return FidelityFixture.floats(
+                        root.getAsJsonObject("values").get(hash).getAsString());
             }
         }
         throw new IllegalStateException("noise.json.gz has no draw for seed " + seed + " shape "

@@ -69,7 +69,9 @@ class DiffusersFixtureTest {
 
     /** The UNet files of the fixture export: optimum's, and export_unet_onnx.py's fp32 and fp16. */
     enum Unet {
-        OPTIMUM("unet/model.onnx"), PER_SAMPLE("unet_b/model.onnx"), PER_SAMPLE_FP16("unet_b16/model.onnx");
+        OPTIMUM("unet/model.onnx"),
+        PER_SAMPLE("unet_b/model.onnx"),
+        PER_SAMPLE_FP16("unet_b16/model.onnx");
 
         final String file;
 
@@ -82,8 +84,16 @@ class DiffusersFixtureTest {
         }
     }
 
-    record Case(String name, int steps, String prediction, int width, int height, String prompt, long[] seeds,
-            byte[] images, float[] latents) {
+    record Case(
+            String name,
+            int steps,
+            String prediction,
+            int width,
+            int height,
+            String prompt,
+            long[] seeds,
+            byte[] images,
+            float[] latents) {
         @Override
         public String toString() {
             return name;
@@ -105,12 +115,21 @@ class DiffusersFixtureTest {
             for (int i = 0; i < seeds.length; i++) {
                 seeds[i] = c.getAsJsonArray("seeds").get(i).getAsLong();
             }
-            cases.add(new Case(c.get("name").getAsString(), c.get("steps").getAsInt(),
-                    c.get("prediction").getAsString(), c.get("width").getAsInt(), c.get("height").getAsInt(),
-                    c.get("prompt").getAsString(), seeds, Base64.getDecoder().decode(c.get("images").getAsString()),
+            cases.add(new Case(
+                    c.get("name").getAsString(),
+                    c.get("steps").getAsInt(),
+                    c.get("prediction").getAsString(),
+                    c.get("width").getAsInt(),
+                    c.get("height").getAsInt(),
+                    c.get("prompt").getAsString(),
+                    seeds,
+                    Base64.getDecoder().decode(c.get("images").getAsString()),
                     FidelityFixture.floats(c.get("latents").getAsString())));
         }
-        dir = Path.of(DiffusersFixtureTest.class.getResource("/reference/tiny/model.json").toURI()).getParent();
+        dir = Path.of(DiffusersFixtureTest.class
+                        .getResource("/reference/tiny/model.json")
+                        .toURI())
+                .getParent();
     }
 
     @AfterAll
@@ -152,8 +171,15 @@ class DiffusersFixtureTest {
             max = Math.max(max, d);
         }
         double mean = (double) sum / rgb.length;
-        String figures = String.format(Locale.ROOT, "%s, %s: max %d/255, mean %.5f/255, latents max %.2e (%s)",
-                unet, c, max, mean, maxLatent, source());
+        String figures = String.format(
+                Locale.ROOT,
+                "%s, %s: max %d/255, mean %.5f/255, latents max %.2e (%s)",
+                unet,
+                c,
+                max,
+                mean,
+                maxLatent,
+                source());
         System.out.println("DiffusersFixtureTest " + figures);
         if (unet.fp16()) {
             assertTrue(max <= MAX_FP16 && mean <= MEAN_FP16, figures);
@@ -190,7 +216,8 @@ class DiffusersFixtureTest {
         List<DenoiseItem> items = items(model, c, seedsOf(c));
         p.denoise(items.subList(0, 1)); // image 0 runs one step ahead of image 1
         while (!items.get(1).state().finished()) {
-            List<DenoiseItem> batch = items.stream().filter(i -> !i.state().finished()).toList();
+            List<DenoiseItem> batch =
+                    items.stream().filter(i -> !i.state().finished()).toList();
             p.denoise(batch);
         }
         byte[] mixed = rgb(p, items.stream().map(DenoiseItem::state).toList());
@@ -223,10 +250,15 @@ class DiffusersFixtureTest {
                     max = Math.max(max, d);
                     sum += d;
                 }
-                String figures = String.format(Locale.ROOT, "%s: max %d/255, mean %.4f/255",
-                        m == lastLayer ? "last layer" : "scaling 0.18215", max, (double) sum / rgb.length);
+                String figures = String.format(
+                        Locale.ROOT,
+                        "%s: max %d/255, mean %.4f/255",
+                        m == lastLayer ? "last layer" : "scaling 0.18215",
+                        max,
+                        (double) sum / rgb.length);
                 System.out.println("DiffusersFixtureTest wrong manifest, " + figures);
-                assertTrue(max > MAX_FP32 && (double) sum / rgb.length > MEAN_FP32,
+                assertTrue(
+                        max > MAX_FP32 && (double) sum / rgb.length > MEAN_FP32,
                         "a wrong manifest still matched diffusers: " + figures);
             } finally {
                 model.pipeline().close();
@@ -258,12 +290,18 @@ class DiffusersFixtureTest {
             Files.writeString(copy.resolve(t).resolve("vocab.json"), "{}");
             Files.writeString(copy.resolve(t).resolve("merges.txt"), "#version: 0.2\n");
         }
-        ModelManifest imported = new OptimumImport().importFolder(copy,
-                OptimumImport.Options.sdxl("reference-tiny", 4).withSizes(128, 128, 256), false).manifest();
+        ModelManifest imported = new OptimumImport()
+                .importFolder(
+                        copy, OptimumImport.Options.sdxl("reference-tiny", 4).withSizes(128, 128, 256), false)
+                .manifest();
         ModelManifest committed = manifest();
         assertEquals(committed.toJson(), imported.toJson());
-        assertEquals("hidden_states.1", imported.components.get(ModelManifest.TEXT_ENCODER).outputs.get("hidden"));
-        assertEquals("hidden_states.2", imported.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.1",
+                imported.components.get(ModelManifest.TEXT_ENCODER).outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.2",
+                imported.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("hidden"));
         assertEquals(8, imported.vaeScaleFactor);
         assertEquals(0.13025, imported.vaeScalingFactor);
     }
@@ -286,10 +324,13 @@ class DiffusersFixtureTest {
     }
 
     private static List<DenoiseItem> items(LoadedModel model, Case c, long[] seeds) {
-        Conditioning cond = model.pipeline().encode(List.of(model.tokenizer().tokenize(c.prompt()))).get(0);
+        Conditioning cond = model.pipeline()
+                .encode(List.of(model.tokenizer().tokenize(c.prompt())))
+                .get(0);
         List<DenoiseItem> items = new ArrayList<>();
         for (long seed : seeds) {
-            items.add(new DenoiseItem(model.pipeline().initialLatent(new ImageSize(c.width(), c.height()), seed), cond));
+            items.add(new DenoiseItem(
+                    model.pipeline().initialLatent(new ImageSize(c.width(), c.height()), seed), cond));
         }
         return items;
     }
@@ -300,7 +341,8 @@ class DiffusersFixtureTest {
         byte[] out = new byte[size * decoded.size()];
         for (int i = 0; i < decoded.size(); i++) {
             DecodedImage d = decoded.get(i);
-            System.arraycopy(VaeImage.toRgb(d.data(), d.offset(), d.height(), d.width()).rgb(), 0, out, i * size, size);
+            System.arraycopy(
+                    VaeImage.toRgb(d.data(), d.offset(), d.height(), d.width()).rgb(), 0, out, i * size, size);
         }
         return out;
     }
@@ -330,13 +372,15 @@ class DiffusersFixtureTest {
 
     private static String source() {
         JsonObject p = fixture.getAsJsonObject("header").getAsJsonObject("packages");
-        return "diffusers " + p.get("diffusers").getAsString() + ", optimum " + p.get("optimum").getAsString();
+        return "diffusers " + p.get("diffusers").getAsString() + ", optimum "
+                + p.get("optimum").getAsString();
     }
 
     private static JsonObject json(String resource) {
         try (InputStream in = DiffusersFixtureTest.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing fixture " + resource + "; regenerate it with reference/fixtures.py");
+                throw new IllegalStateException(
+                        "missing fixture " + resource + "; regenerate it with reference/fixtures.py");
             }
             return JsonParser.parseReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))
                     .getAsJsonObject();

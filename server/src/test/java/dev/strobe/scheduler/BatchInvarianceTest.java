@@ -94,14 +94,22 @@ class BatchInvarianceTest {
     private final FakeClock clock = new FakeClock();
 
     private Batcher batcher(Watching stages) {
-        return new Batcher(Map.of("m", stages), BatcherConfig.defaults(), Runnable::run,
-                SchedulerMetrics.NONE, clock);
+        return new Batcher(Map.of("m", stages), BatcherConfig.defaults(), Runnable::run, SchedulerMetrics.NONE, clock);
     }
 
     private RecordingImageSink submit(Batcher b, String prompt, long seed) {
         RecordingImageSink sink = new RecordingImageSink();
-        GenerationSpec spec = new GenerationSpec("m", model.tokenizer().tokenize(prompt), new ImageSize(256, 256),
-                seed, 1, PreviewSpec.NONE, ImageFormat.PNG, "", GenerationSpec.NO_DEADLINE, clock.getAsLong());
+        GenerationSpec spec = new GenerationSpec(
+                "m",
+                model.tokenizer().tokenize(prompt),
+                new ImageSize(256, 256),
+                seed,
+                1,
+                PreviewSpec.NONE,
+                ImageFormat.PNG,
+                "",
+                GenerationSpec.NO_DEADLINE,
+                clock.getAsLong());
         b.submit(new Generation(spec, sink));
         return sink;
     }
@@ -121,8 +129,15 @@ class BatchInvarianceTest {
 
         Watching sharedStages = new Watching(model.pipeline());
         Batcher shared = batcher(sharedStages);
-        String[] others = {"a bowl of lemons", "a red fox in the snow", "neon city street, rain", "a sailing boat",
-            "mountains at sunrise", "a cup of coffee", "an owl in a tree"};
+        String[] others = {
+            "a bowl of lemons",
+            "a red fox in the snow",
+            "neon city street, rain",
+            "a sailing boat",
+            "mountains at sunrise",
+            "a cup of coffee",
+            "an owl in a tree"
+        };
         for (int i = 0; i < 3; i++) {
             submit(shared, others[i], 1000 + i);
         }
@@ -139,7 +154,8 @@ class BatchInvarianceTest {
         boolean mixed = false;
         for (int c = 0; c < sharedStages.unetBatches.size(); c++) {
             List<Long> ids = sharedStages.unetBatches.get(c);
-            if (ids.contains(TARGET_SEED) && ids.size() > 1
+            if (ids.contains(TARGET_SEED)
+                    && ids.size() > 1
                     && sharedStages.unetSteps.get(c).stream().distinct().count() > 1) {
                 mixed = true;
             }
@@ -179,7 +195,9 @@ class BatchInvarianceTest {
 
         @Override
         public void image(int imageIndex, long seed, dev.strobe.pipeline.DecodedImage decoded) {
-            image = new PipelineImageCodec().encodeFinal(decoded, dev.strobe.pipeline.ImageFormat.PNG).data();
+            image = new PipelineImageCodec()
+                    .encodeFinal(decoded, dev.strobe.pipeline.ImageFormat.PNG)
+                    .data();
         }
 
         @Override

@@ -42,8 +42,17 @@ class BatcherTest {
     private Generation submit(int id, ImageSize size, int images, long seed, long deadline, PreviewSpec preview) {
         RecordingSink sink = new RecordingSink();
         sinks.add(sink);
-        GenerationSpec spec = new GenerationSpec("m", FakeModel.prompt(id), size, seed, images, preview,
-                ImageFormat.PNG, "r" + id, deadline, clock.getAsLong());
+        GenerationSpec spec = new GenerationSpec(
+                "m",
+                FakeModel.prompt(id),
+                size,
+                seed,
+                images,
+                preview,
+                ImageFormat.PNG,
+                "r" + id,
+                deadline,
+                clock.getAsLong());
         Generation g = new Generation(spec, sink);
         batcher.submit(g);
         return g;
@@ -84,8 +93,9 @@ class BatcherTest {
         assertEquals(5, model.unetCalls.size());
         assertEquals(List.of(2), model.unetCalls.get(4).ids());
         assertEquals(List.of(249.0), model.unetCalls.get(4).timesteps());
-        assertEquals(List.of("preview 0 1/4", "preview 0 2/4", "preview 0 3/4", "preview 0 4/4",
-                "image 0 seed 0", "done"), sink(0).events);
+        assertEquals(
+                List.of("preview 0 1/4", "preview 0 2/4", "preview 0 3/4", "preview 0 4/4", "image 0 seed 0", "done"),
+                sink(0).events);
         assertEquals("done", sink(1).events.get(sink(1).events.size() - 1));
         assertEquals(0, batcher.stats().activeImages());
     }
@@ -178,7 +188,12 @@ class BatcherTest {
         List<Generation> all = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             int images = 1 + random.nextInt(3);
-            all.add(submit(i, random.nextBoolean() ? SQUARE : TALL, images, i, GenerationSpec.NO_DEADLINE,
+            all.add(submit(
+                    i,
+                    random.nextBoolean() ? SQUARE : TALL,
+                    images,
+                    i,
+                    GenerationSpec.NO_DEADLINE,
                     new PreviewSpec(true, ImageFormat.JPEG, 0, 1)));
             if (random.nextInt(3) == 0) {
                 batcher.runOnce();

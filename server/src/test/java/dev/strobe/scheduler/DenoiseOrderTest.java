@@ -28,7 +28,9 @@ class DenoiseOrderTest {
 
     private void start(DenoiseOrder order, int maxBatch, int maxActive) {
         model = new FakeModel(new StageLimits(8, maxBatch, 2, true), STEPS, clock);
-        BatcherConfig config = BatcherConfig.defaults().withQueueSize(10_000).withMaxActiveImages(maxActive)
+        BatcherConfig config = BatcherConfig.defaults()
+                .withQueueSize(10_000)
+                .withMaxActiveImages(maxActive)
                 .withDenoiseOrder(order);
         batcher = new Batcher(Map.of("m", model), config, Runnable::run, SchedulerMetrics.NONE, clock);
     }
@@ -38,8 +40,16 @@ class DenoiseOrderTest {
         RecordingSink sink = new RecordingSink();
         sinks.add(sink);
         int id = sinks.size();
-        GenerationSpec spec = new GenerationSpec("m", FakeModel.prompt(id), SQUARE, id, images,
-                new PreviewSpec(true, ImageFormat.JPEG, 0, 1), ImageFormat.PNG, "r" + id, GenerationSpec.NO_DEADLINE,
+        GenerationSpec spec = new GenerationSpec(
+                "m",
+                FakeModel.prompt(id),
+                SQUARE,
+                id,
+                images,
+                new PreviewSpec(true, ImageFormat.JPEG, 0, 1),
+                ImageFormat.PNG,
+                "r" + id,
+                GenerationSpec.NO_DEADLINE,
                 clock.getAsLong());
         batcher.submit(new Generation(spec, sink));
     }
@@ -72,7 +82,8 @@ class DenoiseOrderTest {
         }
         submit(1);
         batcher.runOnce();
-        assertTrue(model.unetCalls.get(model.unetCalls.size() - 1).ids().contains(9),
+        assertTrue(
+                model.unetCalls.get(model.unetCalls.size() - 1).ids().contains(9),
                 "the new image is in the call right after its text encoding: " + model.unetCalls);
         runUntilIdle();
         assertEquals(0.0, sinks.get(8).timings.waitMs(), "no wait between text encoding and the first step");
@@ -92,7 +103,8 @@ class DenoiseOrderTest {
         // Images 1-4 take calls 1-4, then 5-8 and 9 share calls 5-8 (9 joins at call 5).
         assertEquals(List.of(5, 6, 7, 8), model.unetCalls.get(4).ids());
         assertEquals(List.of(9), model.unetCalls.get(8).ids());
-        assertTrue(sinks.get(8).timings.waitMs() >= 100, "the new image waited for whole calls: " + sinks.get(8).timings);
+        assertTrue(
+                sinks.get(8).timings.waitMs() >= 100, "the new image waited for whole calls: " + sinks.get(8).timings);
     }
 
     @Test
@@ -100,7 +112,8 @@ class DenoiseOrderTest {
         Result oldest = saturated(DenoiseOrder.OLDEST);
         Result firstStep = saturated(DenoiseOrder.FIRST_STEP);
         assertEquals(oldest.calls, firstStep.calls, "the same work in the same number of UNet calls");
-        assertTrue(firstStep.maxWaitMs * 3 <= oldest.maxWaitMs,
+        assertTrue(
+                firstStep.maxWaitMs * 3 <= oldest.maxWaitMs,
                 "first-step " + firstStep.maxWaitMs + " ms against oldest " + oldest.maxWaitMs + " ms");
     }
 
@@ -144,7 +157,8 @@ class DenoiseOrderTest {
             }
             running.sort(null);
             long runningInCall = ids.stream().filter(running::contains).count();
-            assertTrue(runningInCall >= Math.min(running.size(), runningSlots),
+            assertTrue(
+                    runningInCall >= Math.min(running.size(), runningSlots),
                     "call " + call + " holds " + runningInCall + " of " + running.size() + " running images");
             if (!running.isEmpty()) {
                 assertTrue(ids.contains(running.get(0)), "the oldest running image steps at call " + call);
@@ -186,7 +200,10 @@ class DenoiseOrderTest {
         runUntilIdle();
         for (RecordingSink s : sinks) {
             Timings t = s.timings;
-            assertEquals(t.totalMs(), t.queueMs() + t.encodeMs() + t.waitMs() + t.denoiseMs() + t.decodeMs(), 1.0,
+            assertEquals(
+                    t.totalMs(),
+                    t.queueMs() + t.encodeMs() + t.waitMs() + t.denoiseMs() + t.decodeMs(),
+                    1.0,
                     t.toString());
         }
         assertTrue(sinks.stream().anyMatch(s -> s.timings.queueMs() > 0), "the mix made requests queue");

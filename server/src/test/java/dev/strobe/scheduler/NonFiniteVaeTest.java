@@ -36,17 +36,38 @@ class NonFiniteVaeTest {
     @Test
     void aNanImageFailsItsRequestWithTheFixAndIsCountedWhileItsBatchMateSucceeds() {
         FakeModel model = new FakeModel(new StageLimits(8, 8, 2, true), 4, clock);
-        Batcher batcher = new Batcher(Map.of("sdxl", model), BatcherConfig.defaults(), Runnable::run, metrics,
-                clock);
+        Batcher batcher = new Batcher(Map.of("sdxl", model), BatcherConfig.defaults(), Runnable::run, metrics, clock);
         model.nanSeeds.add(7L);
         RecordingSink bad = new RecordingSink();
         RecordingSink good = new RecordingSink();
         ImageSize size = new ImageSize(1024, 1024);
         PreviewSpec none = new PreviewSpec(false, ImageFormat.JPEG, 0, 1);
-        batcher.submit(new Generation(new GenerationSpec("sdxl", FakeModel.prompt(1), size, 7L, 1, none,
-                ImageFormat.PNG, "r1", GenerationSpec.NO_DEADLINE, clock.getAsLong()), bad));
-        batcher.submit(new Generation(new GenerationSpec("sdxl", FakeModel.prompt(2), size, 8L, 1, none,
-                ImageFormat.PNG, "r2", GenerationSpec.NO_DEADLINE, clock.getAsLong()), good));
+        batcher.submit(new Generation(
+                new GenerationSpec(
+                        "sdxl",
+                        FakeModel.prompt(1),
+                        size,
+                        7L,
+                        1,
+                        none,
+                        ImageFormat.PNG,
+                        "r1",
+                        GenerationSpec.NO_DEADLINE,
+                        clock.getAsLong()),
+                bad));
+        batcher.submit(new Generation(
+                new GenerationSpec(
+                        "sdxl",
+                        FakeModel.prompt(2),
+                        size,
+                        8L,
+                        1,
+                        none,
+                        ImageFormat.PNG,
+                        "r2",
+                        GenerationSpec.NO_DEADLINE,
+                        clock.getAsLong()),
+                good));
         for (int i = 0; i < 1000 && batcher.runOnce(); i++) {
             // cycle until idle
         }

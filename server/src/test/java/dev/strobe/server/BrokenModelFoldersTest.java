@@ -1,6 +1,5 @@
 package dev.strobe.server;
 
-import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +20,7 @@ import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.api.v1.ListModelsRequest;
 import dev.strobe.api.v1.ListModelsResponse;
 import dev.strobe.api.v1.UnavailableModel;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.testing.TinyModels;
 import dev.strobe.tiny.onnx.OnnxBoundary;
@@ -65,6 +65,7 @@ class BrokenModelFoldersTest {
 
     @TempDir
     static Path repo;
+
     static StrobeServer server;
     static ManagedChannel channel;
 
@@ -79,15 +80,21 @@ class BrokenModelFoldersTest {
     static List<Damage> damages() {
         return List.of(
                 new Damage("missing-component", "vae_decoder/model.onnx", "which does not exist"),
-                new Damage("renamed-input", "text_encoder/model.onnx", "has no input 'input_ids'; its inputs are tokens"),
+                new Damage(
+                        "renamed-input", "text_encoder/model.onnx", "has no input 'input_ids'; its inputs are tokens"),
                 new Damage("unet-without-text-embeds", "unet/model.onnx", "has no input 'text_embeds'"),
-                new Damage("mismatched-widths", "unet/model.onnx",
+                new Damage(
+                        "mismatched-widths",
+                        "unet/model.onnx",
                         "takes encoder_hidden_states 2048 wide, but the text encoders give 768"),
                 new Damage("corrupt-onnx", "unet/model.onnx", "is not an ONNX model"),
                 new Damage("rejected-graph", "vae_decoder/model.onnx", "does not load in onnxruntime"),
                 new Damage("truncated-external-data", "unet/model.onnx_data", "is truncated"),
                 new Damage("missing-external-data", "unet/model.onnx_data", "which does not exist"),
-                new Damage("corrupt-tokenizer", "tokenizer_2/vocab.json", ": tokenizer_2/vocab.json is not a CLIP vocabulary"),
+                new Damage(
+                        "corrupt-tokenizer",
+                        "tokenizer_2/vocab.json",
+                        ": tokenizer_2/vocab.json is not a CLIP vocabulary"),
                 new Damage("corrupt-manifest", "model.json", "is not a valid model manifest"),
                 new Damage("invalid-manifest", "model.json", "steps must be 1..50"),
                 new Damage("missing-manifest", "model.json", "model.json is missing"),
@@ -96,44 +103,63 @@ class BrokenModelFoldersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        copy(GOOD, m -> { });
-        damage("missing-component", m -> { }, d -> Files.delete(d.resolve("vae_decoder/model.onnx")));
-        damage("renamed-input", m -> { }, d -> rewrite(d.resolve("text_encoder/model.onnx"),
-                g -> renameInput(g, "input_ids", "tokens")));
-        damage("unet-without-text-embeds", m -> { }, d -> rewrite(d.resolve("unet/model.onnx"),
-                g -> inputToConstant(g, "text_embeds")));
-        damage("mismatched-widths", m -> {
-            // an SD 1.x-style second encoder: CLIP ViT-L's interface where OpenCLIP bigG's belongs
-            m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.put("hidden", "hidden_states.11");
-            m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.put("pooled", "pooler_output");
-        }, d -> Files.copy(d.resolve("text_encoder/model.onnx"), d.resolve("text_encoder_2/model.onnx"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING));
-        damage("corrupt-onnx", m -> { }, d -> Files.write(d.resolve("unet/model.onnx"),
-                "this is not an ONNX file, it was a failed download\n".repeat(40).getBytes()));
-        damage("rejected-graph", m -> { }, d -> rewrite(d.resolve("vae_decoder/model.onnx"), g -> {
-            NodeProto first = g.getNode(0);
-            g.setNode(0, first.toBuilder().setOpType("NoSuchOperator"));
-        }));
-        damage("truncated-external-data", m -> { }, d -> {
+        copy(GOOD, m -> {});
+        damage("missing-component", m -> {}, d -> Files.delete(d.resolve("vae_decoder/model.onnx")));
+        damage(
+                "renamed-input",
+                m -> {},
+                d -> rewrite(d.resolve("text_encoder/model.onnx"), g -> renameInput(g, "input_ids", "tokens")));
+        damage(
+                "unet-without-text-embeds",
+                m -> {},
+                d -> rewrite(d.resolve("unet/model.onnx"), g -> inputToConstant(g, "text_embeds")));
+        damage(
+                "mismatched-widths",
+                m -> {
+                    // an SD 1.x-style second encoder: CLIP ViT-L's interface where OpenCLIP bigG's belongs
+                    m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.put("hidden", "hidden_states.11");
+                    m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.put("pooled", "pooler_output");
+                },
+                d -> Files.copy(
+                        d.resolve("text_encoder/model.onnx"),
+                        d.resolve("text_encoder_2/model.onnx"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+        damage(
+                "corrupt-onnx",
+                m -> {},
+                d -> Files.write(
+                        d.resolve("unet/model.onnx"),
+                        "this is not an ONNX file, it was a failed download\n"
+                                .repeat(40)
+                                .getBytes()));
+        damage(
+                "rejected-graph",
+                m -> {},
+                d -> rewrite(d.resolve("vae_decoder/model.onnx"), g -> {
+                    NodeProto first = g.getNode(0);
+                    g.setNode(0, first.toBuilder().setOpType("NoSuchOperator"));
+                }));
+        damage("truncated-external-data", m -> {}, d -> {
             externalizeUnet(d);
             Path data = d.resolve("unet/model.onnx_data");
             try (FileChannel c = FileChannel.open(data, StandardOpenOption.WRITE)) {
                 c.truncate(c.size() / 2);
             }
         });
-        damage("missing-external-data", m -> { }, d -> {
+        damage("missing-external-data", m -> {}, d -> {
             externalizeUnet(d);
             Files.delete(d.resolve("unet/model.onnx_data"));
         });
-        damage("corrupt-tokenizer", m -> { }, d -> Files.writeString(d.resolve("tokenizer_2/vocab.json"), "[1, 2"));
-        damage("corrupt-manifest", m -> { }, d -> Files.writeString(d.resolve("model.json"), "{\"name\": \"x\", steps"));
-        damage("invalid-manifest", m -> m.steps = 0, d -> { });
-        damage("missing-manifest", m -> { }, d -> Files.delete(d.resolve("model.json")));
+        damage("corrupt-tokenizer", m -> {}, d -> Files.writeString(d.resolve("tokenizer_2/vocab.json"), "[1, 2"));
+        damage("corrupt-manifest", m -> {}, d -> Files.writeString(d.resolve("model.json"), "{\"name\": \"x\", steps"));
+        damage("invalid-manifest", m -> m.steps = 0, d -> {});
+        damage("missing-manifest", m -> {}, d -> Files.delete(d.resolve("model.json")));
         // sorted after the good folder, so the good one keeps the name
-        damage("zz-duplicate-name", m -> m.name = GOOD, d -> { });
+        damage("zz-duplicate-name", m -> m.name = GOOD, d -> {});
 
         String name = InProcessServerBuilder.generateName();
-        ServerSettings s = ServerSettings.forModels(repo, 0).toBuilder().httpPort(0).build();
+        ServerSettings s =
+                ServerSettings.forModels(repo, 0).toBuilder().httpPort(0).build();
         server = StrobeServer.start(s, GrpcTransport.using(InProcessServerBuilder.forName(name)));
         channel = InProcessChannelBuilder.forName(name).build();
     }
@@ -152,7 +178,8 @@ class BrokenModelFoldersTest {
     @MethodSource("damages")
     void eachBrokenFolderIsUnavailableWithOneSentenceNamingFolderFileAndProblem(Damage d) {
         dev.strobe.service.UnavailableModel u = server.service().unavailableModels().stream()
-                .filter(x -> x.folder().equals(d.folder())).findFirst()
+                .filter(x -> x.folder().equals(d.folder()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(d.folder() + " is not listed as unavailable: "
                         + server.service().unavailableModels()));
         String r = u.reason();
@@ -162,7 +189,9 @@ class BrokenModelFoldersTest {
         assertTrue(r.contains(d.problem()), "says " + d.problem() + ": " + r);
         assertFalse(r.contains("\n"), "one line: " + r);
         assertFalse(r.contains("Exception") || r.contains("\tat "), "no stack trace or class names: " + r);
-        assertFalse(server.service().catalog().names().contains(u.name()) && !u.name().equals(GOOD),
+        assertFalse(
+                server.service().catalog().names().contains(u.name())
+                        && !u.name().equals(GOOD),
                 "an unavailable model is not served: " + u.name());
     }
 
@@ -170,39 +199,56 @@ class BrokenModelFoldersTest {
     void theGoodModelIsServedAndGenerates() throws Exception {
         assertEquals(List.of(GOOD), server.service().catalog().names());
         assertEquals(GOOD, server.service().defaultModel());
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/images/generations"))
-                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a fox\", \"size\": \"256x256\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/images/generations"))
+                                .timeout(Duration.ofSeconds(120))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"prompt\": \"a fox\", \"size\": \"256x256\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonObject body = JsonParser.parseString(r.body()).getAsJsonObject();
         assertEquals(GOOD, body.getAsJsonObject("strobe").get("model").getAsString());
-        assertFalse(body.getAsJsonArray("data").get(0).getAsJsonObject().get("b64_json").getAsString().isEmpty());
+        assertFalse(body.getAsJsonArray("data")
+                .get(0)
+                .getAsJsonObject()
+                .get("b64_json")
+                .getAsString()
+                .isEmpty());
     }
 
     @Test
     void listModelsReportsEveryBrokenFolder() {
-        ListModelsResponse r = ImageGeneratorGrpc.newBlockingStub(channel)
-                .listModels(ListModelsRequest.getDefaultInstance());
-        assertEquals(List.of(GOOD), r.getModelsList().stream().map(m -> m.getName()).toList());
+        ListModelsResponse r =
+                ImageGeneratorGrpc.newBlockingStub(channel).listModels(ListModelsRequest.getDefaultInstance());
+        assertEquals(
+                List.of(GOOD), r.getModelsList().stream().map(m -> m.getName()).toList());
         assertEquals(damages().size(), r.getUnavailableModelsCount(), r.toString());
         for (Damage d : damages()) {
             UnavailableModel u = r.getUnavailableModelsList().stream()
-                    .filter(x -> x.getFolder().equals(d.folder())).findFirst()
+                    .filter(x -> x.getFolder().equals(d.folder()))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(d.folder() + " missing from ListModels: " + r));
             assertTrue(u.getReason().contains(d.file()) && u.getReason().contains(d.problem()), u.getReason());
         }
         UnavailableModel corrupt = r.getUnavailableModelsList().stream()
-                .filter(x -> x.getFolder().endsWith("corrupt-manifest")).findFirst().orElseThrow();
+                .filter(x -> x.getFolder().endsWith("corrupt-manifest"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("corrupt-manifest", corrupt.getName(), "an unreadable manifest is named by its folder");
     }
 
     @Test
     void getModelsReportsEveryBrokenFolder() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/models")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/models"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonObject body = JsonParser.parseString(r.body()).getAsJsonObject();
         assertEquals(1, body.getAsJsonArray("data").size());
@@ -224,26 +270,44 @@ class BrokenModelFoldersTest {
     @Test
     void healthSaysTheGoodModelServesAndABrokenOneDoesNot() {
         var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel);
-        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
-                io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("").build()).getStatus());
-        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
-                io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("strobe.v1.ImageGenerator/" + GOOD)
-                        .build()).getStatus());
-        assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING, health.check(
-                io.grpc.health.v1.HealthCheckRequest.newBuilder()
-                        .setService("strobe.v1.ImageGenerator/unet-without-text-embeds").build()).getStatus());
+        assertEquals(
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+                health.check(io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                                .setService("")
+                                .build())
+                        .getStatus());
+        assertEquals(
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+                health.check(io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                                .setService("strobe.v1.ImageGenerator/" + GOOD)
+                                .build())
+                        .getStatus());
+        assertEquals(
+                io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING,
+                health.check(io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                                .setService("strobe.v1.ImageGenerator/unet-without-text-embeds")
+                                .build())
+                        .getStatus());
     }
 
     @Test
     void askingForAnUnavailableModelIsNotFoundWithItsReason() {
-        GenerateRequest req = GenerateRequest.newBuilder().setPrompt("a fox").setModel("unet-without-text-embeds")
-                .setWidth(256).setHeight(256).build();
-        Iterator<GenerateEvent> events = ImageGeneratorGrpc.newBlockingStub(channel).generate(req);
-        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                events::hasNext);
+        GenerateRequest req = GenerateRequest.newBuilder()
+                .setPrompt("a fox")
+                .setModel("unet-without-text-embeds")
+                .setWidth(256)
+                .setHeight(256)
+                .build();
+        Iterator<GenerateEvent> events =
+                ImageGeneratorGrpc.newBlockingStub(channel).generate(req);
+        StatusRuntimeException e =
+                org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, events::hasNext);
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("did not load"), e.getStatus().getDescription());
-        assertTrue(e.getStatus().getDescription().contains("has no input 'text_embeds'"),
+        assertTrue(
+                e.getStatus().getDescription().contains("did not load"),
+                e.getStatus().getDescription());
+        assertTrue(
+                e.getStatus().getDescription().contains("has no input 'text_embeds'"),
                 e.getStatus().getDescription());
     }
 
@@ -314,15 +378,19 @@ class BrokenModelFoldersTest {
         }
         long width = removed.getType().getTensorType().getShape().getDim(1).getDimValue();
         g.clearInput().addAllInput(kept);
-        g.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(1).addDims(width).setRawData(ByteString.copyFrom(new byte[(int) (4 * width)])));
+        g.addInitializer(TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(1)
+                .addDims(width)
+                .setRawData(ByteString.copyFrom(new byte[(int) (4 * width)])));
     }
 
     /** The UNet's weights moved into unet/model.onnx_data, as optimum exports a large UNet. */
     static void externalizeUnet(Path dir) throws IOException {
         Path onnx = dir.resolve("unet/model.onnx");
-        OnnxBoundary.Externalized split = OnnxBoundary.externalize(ModelProto.parseFrom(Files.readAllBytes(onnx)),
-                "model.onnx_data");
+        OnnxBoundary.Externalized split =
+                OnnxBoundary.externalize(ModelProto.parseFrom(Files.readAllBytes(onnx)), "model.onnx_data");
         if (split.data().length == 0) {
             throw new IllegalStateException("the tiny UNet has no weights large enough to move out");
         }

@@ -49,8 +49,8 @@ import picocli.CommandLine;
 class DocExamplesTest {
     private static final Path ROOT = Path.of("..");
     private static final Path EXAMPLES = ROOT.resolve("docs/examples");
-    private static final Pattern BLOCK = Pattern.compile(
-            "(<!-- example: (\\S+) -->\\s*\\n)?```(json|properties)\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("(<!-- example: (\\S+) -->\\s*\\n)?```(json|properties)\\n(.*?)```", Pattern.DOTALL);
 
     private static List<Path> docs() throws IOException {
         List<Path> out = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("trt-engines/README.md")));
@@ -67,8 +67,10 @@ class DocExamplesTest {
             Matcher m = BLOCK.matcher(Files.readString(doc));
             while (m.find()) {
                 blocks++;
-                assertNotNull(m.group(2), doc + ": a " + m.group(3) + " block without an <!-- example: docs/examples/... -->"
-                        + " marker; keep it as a file there so a test loads it:\n" + m.group(4));
+                assertNotNull(
+                        m.group(2),
+                        doc + ": a " + m.group(3) + " block without an <!-- example: docs/examples/... -->"
+                                + " marker; keep it as a file there so a test loads it:\n" + m.group(4));
                 Path file = ROOT.resolve(m.group(2));
                 assertTrue(Files.isRegularFile(file), doc + " quotes " + file + ", which does not exist");
                 assertEquals(Files.readString(file), m.group(4), doc + ": the block differs from " + file);
@@ -81,7 +83,9 @@ class DocExamplesTest {
     void everyModelJsonExampleValidatesAndGivesEachEngineItsOwnFileAndOptions() throws IOException {
         List<Path> manifests;
         try (Stream<Path> s = Files.list(EXAMPLES)) {
-            manifests = s.filter(p -> p.getFileName().toString().startsWith("model-")).sorted().toList();
+            manifests = s.filter(p -> p.getFileName().toString().startsWith("model-"))
+                    .sorted()
+                    .toList();
         }
         assertTrue(manifests.size() >= 2, manifests.toString());
         for (Path f : manifests) {
@@ -114,8 +118,15 @@ class DocExamplesTest {
             profiles.add(r);
         }
         Path onnx = Path.of(m.onnxFile);
-        BuildRequest req = new BuildRequest(onnx, onnx.resolveSibling(m.planFile), profiles, Precision.FP16,
-                OptionalInt.of(m.builderOptimizationLevel), OptionalInt.empty(), Optional.of(Path.of(m.timingCache)), 0);
+        BuildRequest req = new BuildRequest(
+                onnx,
+                onnx.resolveSibling(m.planFile),
+                profiles,
+                Precision.FP16,
+                OptionalInt.of(m.builderOptimizationLevel),
+                OptionalInt.empty(),
+                Optional.of(Path.of(m.timingCache)),
+                0);
         assertEquals(TrtexecCommand.line(req), m.trtexec);
     }
 
@@ -128,7 +139,8 @@ class DocExamplesTest {
         ServeCommand command = new ServeCommand();
         CommandLine cli = new CommandLine(command);
         Set<String> options = cli.getCommandSpec().options().stream()
-                .map(o -> o.longestName().replaceFirst("^--", "")).collect(Collectors.toSet());
+                .map(o -> o.longestName().replaceFirst("^--", ""))
+                .collect(Collectors.toSet());
         for (String key : p.stringPropertyNames()) {
             assertTrue(options.contains(key), "strobe.properties: '" + key + "' is not a serve option");
         }
@@ -142,16 +154,34 @@ class DocExamplesTest {
     void theBuildEngineCommandOfTheReadmePrintsTheTrtexecLineItQuotes() throws IOException {
         String readme = Files.readString(ROOT.resolve("trt-engines/README.md"));
         StringWriter out = new StringWriter();
-        CommandLine cl = BuildEngineMain.commandLine(new BuildEngineMain(new TensorRtAvailability(() -> { }),
-                r -> { throw new AssertionError("print-only never builds"); }, Clock.systemUTC()));
+        CommandLine cl = BuildEngineMain.commandLine(new BuildEngineMain(
+                new TensorRtAvailability(() -> {}),
+                r -> {
+                    throw new AssertionError("print-only never builds");
+                },
+                Clock.systemUTC()));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(new StringWriter()));
-        cl.execute("--onnx", "/models/sdxl-lightning-4step/unet/model.onnx", "--batch", "1:4:8", "--size",
-                "512:1024:1536", "--fp16", "--timing-cache", "/models/sdxl-lightning-4step/unet/timing.cache",
+        cl.execute(
+                "--onnx",
+                "/models/sdxl-lightning-4step/unet/model.onnx",
+                "--batch",
+                "1:4:8",
+                "--size",
+                "512:1024:1536",
+                "--fp16",
+                "--timing-cache",
+                "/models/sdxl-lightning-4step/unet/timing.cache",
                 "--print-only");
-        String line = out.toString().lines().filter(l -> l.startsWith("  trtexec ")).findFirst().orElseThrow();
-        assertTrue(readme.contains("--batch 1:4:8 --size 512:1024:1536 --fp16 \\\n    --timing-cache"
-                + " /models/sdxl-lightning-4step/unet/timing.cache"), "the README's build-engine command changed");
+        String line = out.toString()
+                .lines()
+                .filter(l -> l.startsWith("  trtexec "))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                readme.contains("--batch 1:4:8 --size 512:1024:1536 --fp16 \\\n    --timing-cache"
+                        + " /models/sdxl-lightning-4step/unet/timing.cache"),
+                "the README's build-engine command changed");
         assertTrue(readme.contains(line + "\n"), "the README must quote what build-engine prints: " + line);
     }
 

@@ -34,6 +34,7 @@ class EngineOverrideTest {
 
     /** What the stand-in TensorRT provider was asked to load, with which options. */
     private final List<String> trtLoads = new ArrayList<>();
+
     private final List<String> ortLoads = new ArrayList<>();
 
     /** Loads the plan's sibling model.onnx with ONNX Runtime, so the pipeline can run. */
@@ -59,7 +60,8 @@ class EngineOverrideTest {
         @Override
         public Engine load(Path file, Map<String, String> options) {
             trtLoads.add(repo.relativize(file) + " " + options);
-            throw new EngineException(EngineException.Kind.MISSING_LIBRARY,
+            throw new EngineException(
+                    EngineException.Kind.MISSING_LIBRARY,
                     "TensorRT backend unavailable: libnvinfer.so.10 not found (TensorRT); install ...");
         }
     };
@@ -100,7 +102,9 @@ class EngineOverrideTest {
     }
 
     private ServerSettings settings(String engine, boolean fallback) {
-        return ServerSettings.forModels(repo, 0).toBuilder().engine(engine, fallback).build();
+        return ServerSettings.forModels(repo, 0).toBuilder()
+                .engine(engine, fallback)
+                .build();
     }
 
     @Test
@@ -108,19 +112,24 @@ class EngineOverrideTest {
         model(m -> m.components.get(ModelManifest.UNET).option("intra_op_threads", "2"));
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
         IOException e = assertThrows(IOException.class, () -> ModelSet.load(settings("tensorrt", false), engines));
-        assertTrue(e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + repo.resolve("m")),
+        assertTrue(
+                e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + repo.resolve("m")),
                 e.getMessage());
         assertTrue(trtLoads.isEmpty(), "TensorRT must never be handed the ONNX file: " + trtLoads);
         assertTrue(e.getMessage().contains("engine tensorrt cannot load the unet"), e.getMessage());
         assertTrue(e.getMessage().contains(repo.resolve("m/unet/engine.plan") + " does not exist"), e.getMessage());
-        assertTrue(e.getMessage().contains("./strobe build-engine --onnx " + repo.resolve("m/unet/model.onnx")),
+        assertTrue(
+                e.getMessage().contains("./strobe build-engine --onnx " + repo.resolve("m/unet/model.onnx")),
                 e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
     @Test
     void engineTensorrtLoadsThePlanBesideTheOnnxWithoutOnnxRuntimeOptions() throws Exception {
-        Path m = model(x -> x.components.get(ModelManifest.UNET).option("intra_op_threads", "2").option("max_batch", "4"));
+        Path m = model(x -> x.components
+                .get(ModelManifest.UNET)
+                .option("intra_op_threads", "2")
+                .option("max_batch", "4"));
         Files.write(m.resolve("unet/engine.plan"), new byte[] {1});
         Engines engines = new Engines().register(recordingOrt).register(workingTrt);
         try (ModelSet set = ModelSet.load(settings("tensorrt", false), engines)) {
@@ -161,7 +170,8 @@ class EngineOverrideTest {
         Engines engines = new Engines().register(recordingOrt).register(missingTrt);
         EngineException e = assertThrows(EngineException.class, () -> ModelSet.load(settings("", false), engines));
         assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind(), "serve exits 3 for it");
-        assertTrue(e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + m + ": "),
+        assertTrue(
+                e.getMessage().startsWith("no model in " + repo + " loaded: (1) model folder " + m + ": "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("libnvinfer.so.10 not found"), e.getMessage());
     }

@@ -70,21 +70,43 @@ class GracefulDrainProcessTest {
         Path serverLog = Path.of("target", "graceful-drain-server.log").toAbsolutePath();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.strobe.server.Main", "serve", "--port", "0", "--http-port", "0", "--host", "127.0.0.1",
-                "--models", TinyModels.dir().toString(), "--drain-timeout", "60s");
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                "dev.strobe.server.Main",
+                "serve",
+                "--port",
+                "0",
+                "--http-port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--models",
+                TinyModels.dir().toString(),
+                "--drain-timeout",
+                "60s");
         pb.redirectError(serverLog.toFile());
         Process process = pb.start();
         ManagedChannel channel = null;
         try {
             int port = awaitPort(process);
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .usePlaintext()
+                    .build();
             List<Stream> streams = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 Stream s = new Stream();
-                ImageGeneratorGrpc.newStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS).generate(
-                        GenerateRequest.newBuilder().setPrompt("stream " + i).setModel("tiny-lightning-8step")
-                                .setWidth(512).setHeight(512).setRequestId("drain-" + i).build(), s);
+                ImageGeneratorGrpc.newStub(channel)
+                        .withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .generate(
+                                GenerateRequest.newBuilder()
+                                        .setPrompt("stream " + i)
+                                        .setModel("tiny-lightning-8step")
+                                        .setWidth(512)
+                                        .setHeight(512)
+                                        .setRequestId("drain-" + i)
+                                        .build(),
+                                s);
                 streams.add(s);
             }
             for (Stream s : streams) {
@@ -95,33 +117,46 @@ class GracefulDrainProcessTest {
 
             HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
-                    .getStatus() != ServingStatus.NOT_SERVING) {
+            while (health.withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus()
+                    != ServingStatus.NOT_SERVING) {
                 assertTrue(System.nanoTime() < end, "health never turned NOT_SERVING after SIGTERM");
                 Thread.sleep(5);
             }
             assertFalse(streams.stream().allMatch(s -> s.end.isDone()), "the check ran while streams were in flight");
             ManagedChannel ch = channel;
-            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> ImageGeneratorGrpc
-                    .newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .generate(GenerateRequest.newBuilder().setPrompt("too late").setWidth(256).setHeight(256).build())
-                    .forEachRemaining(e -> {}));
+            StatusRuntimeException refused = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> ImageGeneratorGrpc.newBlockingStub(ch)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .generate(GenerateRequest.newBuilder()
+                                    .setPrompt("too late")
+                                    .setWidth(256)
+                                    .setHeight(256)
+                                    .build())
+                            .forEachRemaining(e -> {}));
             assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
-            assertTrue(refused.getStatus().getDescription().contains("shutting down"), refused.getStatus().toString());
+            assertTrue(
+                    refused.getStatus().getDescription().contains("shutting down"),
+                    refused.getStatus().toString());
 
             for (Stream s : streams) {
                 assertEquals(Status.Code.OK, s.end.get(60, TimeUnit.SECONDS).getCode());
                 assertTrue(s.events.get(s.events.size() - 1).hasDone(), "every accepted stream ends with done");
-                assertEquals(1, s.events.stream().filter(GenerateEvent::hasImage).count());
+                assertEquals(
+                        1, s.events.stream().filter(GenerateEvent::hasImage).count());
             }
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process exits after the drain");
             assertEquals(0, process.exitValue());
             assertTrue(Files.readString(serverLog).contains("stopped: every stream finished"));
 
             // The process is gone: the port refuses connections.
-            StatusRuntimeException gone = assertThrows(StatusRuntimeException.class, () -> ImageGeneratorGrpc
-                    .newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listModels(ListModelsRequest.getDefaultInstance()));
+            StatusRuntimeException gone = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> ImageGeneratorGrpc.newBlockingStub(ch)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .listModels(ListModelsRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAVAILABLE, gone.getStatus().getCode());
         } finally {
             if (channel != null) {
@@ -134,8 +169,8 @@ class GracefulDrainProcessTest {
     /** Reads the server's stdout until it says where it listens. */
     private static int awaitPort(Process process) throws Exception {
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {

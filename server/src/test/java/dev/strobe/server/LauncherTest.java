@@ -46,9 +46,12 @@ class LauncherTest {
     }
 
     private int run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("strobe").toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of("bash", root.resolve("strobe").toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(root.resolve("out.log").toFile());
         pb.environment().remove("STROBE_MODELS");
         pb.environment().remove("STROBE_MAVEN_PROFILES");
@@ -76,7 +79,8 @@ class LauncherTest {
         List<String> args = javaArgs();
         assertFalse(args.contains("--models"), "the launcher must not inject a flag that beats --config: " + args);
         assertTrue(args.contains("-Dstrobe.default.models=" + root.resolve("models")), args.toString());
-        assertEquals(List.of("dev.strobe.server.Main", "serve", "--config", "strobe.properties"),
+        assertEquals(
+                List.of("dev.strobe.server.Main", "serve", "--config", "strobe.properties"),
                 args.subList(args.size() - 4, args.size()));
     }
 
@@ -87,7 +91,9 @@ class LauncherTest {
         assertEquals(Path.of("/repo/models"), parse(Map.of(), file, launcher).modelsDir());
         file.setProperty("models", "/srv/models");
         assertEquals(Path.of("/srv/models"), parse(Map.of(), file, launcher).modelsDir(), "the config file wins");
-        assertEquals(Path.of("/env/models"), parse(Map.of("STROBE_MODELS", "/env/models"), file, launcher).modelsDir());
+        assertEquals(
+                Path.of("/env/models"),
+                parse(Map.of("STROBE_MODELS", "/env/models"), file, launcher).modelsDir());
         Properties sys = new Properties();
         sys.setProperty("strobe.default.models", "/repo/models");
         sys.setProperty("user.home", "/root");
@@ -112,11 +118,14 @@ class LauncherTest {
         Files.writeString(stale, "stale");
         // a source newer than the last build: the automatic rebuild keeps the profiles
         Files.createDirectories(root.resolve("server/src/main"));
-        Files.setLastModifiedTime(root.resolve("target/.strobe-build-stamp"),
+        Files.setLastModifiedTime(
+                root.resolve("target/.strobe-build-stamp"),
                 java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Files.writeString(root.resolve("server/src/main/X.java"), "class X {}");
         assertEquals(0, run(Map.of(), "serve"));
-        assertEquals("-B -q -DskipTests -Ponnxruntime_gpu,tensorrt-redist package", mvnCalls().get(1));
+        assertEquals(
+                "-B -q -DskipTests -Ponnxruntime_gpu,tensorrt-redist package",
+                mvnCalls().get(1));
         assertFalse(Files.exists(stale), "jars of an earlier build are removed before copying");
         // nothing changed: no rebuild
         assertEquals(0, run(Map.of(), "serve"));

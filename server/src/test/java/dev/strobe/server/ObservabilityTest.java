@@ -1,6 +1,5 @@
 package dev.strobe.server;
 
-import dev.strobe.grpc.GrpcTransport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strobe.api.v1.GenerateEvent;
 import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
-import dev.strobe.service.stream.RequestInfo;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.scheduler.Timings;
+import dev.strobe.service.stream.RequestInfo;
 import dev.strobe.testing.TinyModels;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -46,9 +46,14 @@ class ObservabilityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ServerSettings s = ServerSettings.forModels(TinyModels.dir(), 0).toBuilder().metrics("0.0.0.0", 0).build();
-        server = StrobeServer.start(s, GrpcTransport.netty(), (r, code, t, message) -> log.add(new Entry(r, code, t, message)));
-        channel = NettyChannelBuilder.forAddress("localhost", server.port()).usePlaintext().build();
+        ServerSettings s = ServerSettings.forModels(TinyModels.dir(), 0).toBuilder()
+                .metrics("0.0.0.0", 0)
+                .build();
+        server = StrobeServer.start(
+                s, GrpcTransport.netty(), (r, code, t, message) -> log.add(new Entry(r, code, t, message)));
+        channel = NettyChannelBuilder.forAddress("localhost", server.port())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -58,20 +63,28 @@ class ObservabilityTest {
     }
 
     static GenerateRequest.Builder request(String id) {
-        return GenerateRequest.newBuilder().setPrompt("a metric").setWidth(256).setHeight(256).setRequestId(id);
+        return GenerateRequest.newBuilder()
+                .setPrompt("a metric")
+                .setWidth(256)
+                .setHeight(256)
+                .setRequestId(id);
     }
 
     static List<GenerateEvent> generate(GenerateRequest r) {
         List<GenerateEvent> events = new java.util.ArrayList<>();
-        ImageGeneratorGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generate(r)
+        ImageGeneratorGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .generate(r)
                 .forEachRemaining(events::add);
         return events;
     }
 
     static String scrape() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + server.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + server.metricsPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
         return r.body();
     }
@@ -83,8 +96,8 @@ class ObservabilityTest {
                 continue;
             }
             String series = line.substring(0, line.lastIndexOf(' '));
-            boolean all = labels.entrySet().stream()
-                    .allMatch(l -> series.contains(l.getKey() + "=\"" + l.getValue() + "\""));
+            boolean all =
+                    labels.entrySet().stream().allMatch(l -> series.contains(l.getKey() + "=\"" + l.getValue() + "\""));
             long labelCount = series.chars().filter(c -> c == '=').count();
             if (all && labelCount == labels.size()) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -105,28 +118,50 @@ class ObservabilityTest {
         awaitLogged("metrics-1");
         System.gc(); // the server runs in this JVM: make sure a collection happened before the scrape
         String after = scrape();
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", MODEL, "code", "OK", "frontend", "grpc")));
+        assertEquals(
+                1,
+                delta(
+                        before,
+                        after,
+                        "strobe_requests_total",
+                        Map.of("model", MODEL, "code", "OK", "frontend", "grpc")));
         // One UNet call per step, one text-encoder call, one VAE call, one PNG encoding.
         assertEquals(4, delta(before, after, "strobe_batch_size_count", Map.of("stage", "denoise", "model", MODEL)));
-        assertEquals(4, delta(before, after, "strobe_batch_size_sum", Map.of("stage", "denoise", "model", MODEL)),
+        assertEquals(
+                4,
+                delta(before, after, "strobe_batch_size_sum", Map.of("stage", "denoise", "model", MODEL)),
                 "each call held one image");
         assertEquals(1, delta(before, after, "strobe_batch_size_count", Map.of("stage", "encode", "model", MODEL)));
         assertEquals(1, delta(before, after, "strobe_batch_size_count", Map.of("stage", "decode", "model", MODEL)));
         assertEquals(1, delta(before, after, "strobe_batch_size_count", Map.of("stage", "output", "model", MODEL)));
-        assertEquals(4, delta(before, after, "strobe_batch_size_bucket",
-                Map.of("stage", "denoise", "model", MODEL, "le", "1.0")));
+        assertEquals(
+                4,
+                delta(
+                        before,
+                        after,
+                        "strobe_batch_size_bucket",
+                        Map.of("stage", "denoise", "model", MODEL, "le", "1.0")));
         assertEquals(4, delta(before, after, "strobe_stage_seconds_count", Map.of("stage", "denoise", "model", MODEL)));
         assertTrue(delta(before, after, "strobe_stage_seconds_sum", Map.of("stage", "denoise", "model", MODEL)) > 0);
         assertEquals(1, delta(before, after, "strobe_queue_wait_seconds_count", Map.of()));
-        assertEquals(1, delta(before, after, "strobe_time_to_first_preview_seconds_count", Map.of("model", MODEL, "frontend", "grpc")));
-        assertEquals(1, delta(before, after, "strobe_request_seconds_count", Map.of("model", MODEL, "frontend", "grpc")));
+        assertEquals(
+                1,
+                delta(
+                        before,
+                        after,
+                        "strobe_time_to_first_preview_seconds_count",
+                        Map.of("model", MODEL, "frontend", "grpc")));
+        assertEquals(
+                1, delta(before, after, "strobe_request_seconds_count", Map.of("model", MODEL, "frontend", "grpc")));
         assertEquals(0, value(after, "strobe_queue_depth", Map.of()));
         assertEquals(0, value(after, "strobe_active_images", Map.of()));
         assertEquals(0, value(after, "strobe_open_streams", Map.of()));
         assertTrue(value(after, "strobe_device_seconds_per_megapixel_step", Map.of()) > 0);
         for (String stage : List.of("queue", "encode", "wait", "denoise", "decode")) {
-            assertEquals(1, delta(before, after, "strobe_request_stage_seconds_count",
-                    Map.of("stage", stage, "model", MODEL)), stage);
+            assertEquals(
+                    1,
+                    delta(before, after, "strobe_request_stage_seconds_count", Map.of("stage", stage, "model", MODEL)),
+                    stage);
         }
         assertTrue(value(after, "strobe_jvm_heap_after_gc_bytes", Map.of()) > 0, "the JVM collected at least once");
         assertTrue(value(after, "strobe_jvm_live_threads", Map.of()) >= 4);
@@ -136,7 +171,8 @@ class ObservabilityTest {
     @Test
     void theStagesOfARequestAddUpToItsTotalInDoneTheLogAndTheMetrics() throws Exception {
         String before = scrape();
-        List<GenerateEvent> events = generate(request("stages-1").setNumImages(3).build());
+        List<GenerateEvent> events =
+                generate(request("stages-1").setNumImages(3).build());
         dev.strobe.api.v1.Timings t = events.get(events.size() - 1).getDone().getTimings();
         double stages = t.getQueueMs() + t.getEncodeMs() + t.getWaitMs() + t.getDenoiseMs() + t.getDecodeMs();
         assertEquals(t.getTotalMs(), stages, 1.0, t.toString());
@@ -146,31 +182,57 @@ class ObservabilityTest {
         String after = scrape();
         double metricStages = 0;
         for (String stage : List.of("queue", "encode", "wait", "denoise", "decode")) {
-            metricStages += delta(before, after, "strobe_request_stage_seconds_sum", Map.of("stage", stage, "model", MODEL));
+            metricStages +=
+                    delta(before, after, "strobe_request_stage_seconds_sum", Map.of("stage", stage, "model", MODEL));
         }
-        assertEquals(delta(before, after, "strobe_request_seconds_sum", Map.of("model", MODEL, "frontend", "grpc")), metricStages, 1e-3);
+        assertEquals(
+                delta(before, after, "strobe_request_seconds_sum", Map.of("model", MODEL, "frontend", "grpc")),
+                metricStages,
+                1e-3);
     }
 
     @Test
     void refusalsAreCountedByCodeAndUnknownModelNamesNeverBecomeLabels() throws Exception {
         String before = scrape();
-        assertThrows(StatusRuntimeException.class, () -> generate(request("bad-1").setNumImages(5).build()));
-        assertThrows(StatusRuntimeException.class, () -> generate(request("bad-2").setModel("../../etc/passwd").build()));
+        assertThrows(
+                StatusRuntimeException.class,
+                () -> generate(request("bad-1").setNumImages(5).build()));
+        assertThrows(
+                StatusRuntimeException.class,
+                () -> generate(request("bad-2").setModel("../../etc/passwd").build()));
         awaitLogged("bad-2");
         String after = scrape();
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "-", "code", "INVALID_ARGUMENT", "frontend", "grpc")));
-        assertEquals(1, delta(before, after, "strobe_requests_total", Map.of("model", "unknown", "code", "NOT_FOUND", "frontend", "grpc")));
+        assertEquals(
+                1,
+                delta(
+                        before,
+                        after,
+                        "strobe_requests_total",
+                        Map.of("model", "-", "code", "INVALID_ARGUMENT", "frontend", "grpc")));
+        assertEquals(
+                1,
+                delta(
+                        before,
+                        after,
+                        "strobe_requests_total",
+                        Map.of("model", "unknown", "code", "NOT_FOUND", "frontend", "grpc")));
         assertFalse(after.contains("passwd"), "a client's model name became a label value");
     }
 
     @Test
     void eachRequestIsLoggedOnceWithItsIdOutcomeAndTimings() throws Exception {
         generate(request("log-ok").build());
-        assertThrows(StatusRuntimeException.class, () -> generate(request("log-refused").setWidth(100).build()));
+        assertThrows(
+                StatusRuntimeException.class,
+                () -> generate(request("log-refused").setWidth(100).build()));
         Context.CancellableContext cancellable = Context.current().withCancellation();
         cancellable.run(() -> {
-            Iterator<GenerateEvent> it = ImageGeneratorGrpc.newBlockingStub(channel).generate(
-                    request("log-cancelled").setModel("tiny-lightning-8step").setWidth(1024).setHeight(1024).build());
+            Iterator<GenerateEvent> it = ImageGeneratorGrpc.newBlockingStub(channel)
+                    .generate(request("log-cancelled")
+                            .setModel("tiny-lightning-8step")
+                            .setWidth(1024)
+                            .setHeight(1024)
+                            .build());
             assertTrue(it.next().hasQueued());
         });
         cancellable.cancel(null);
@@ -179,7 +241,9 @@ class ObservabilityTest {
         Entry ok = only("log-ok");
         assertEquals("OK", ok.code());
         assertNotNull(ok.timings());
-        assertTrue(ok.timings().totalMs() > 0 && ok.timings().denoiseMs() > 0 && ok.timings().firstPreviewMs() > 0);
+        assertTrue(ok.timings().totalMs() > 0
+                && ok.timings().denoiseMs() > 0
+                && ok.timings().firstPreviewMs() > 0);
         assertEquals(MODEL, ok.request().model());
         Entry refused = only("log-refused");
         assertEquals("INVALID_ARGUMENT", refused.code());
@@ -190,7 +254,9 @@ class ObservabilityTest {
     }
 
     private static Entry only(String requestId) {
-        List<Entry> matching = log.stream().filter(e -> e.request().requestId().equals(requestId)).toList();
+        List<Entry> matching = log.stream()
+                .filter(e -> e.request().requestId().equals(requestId))
+                .toList();
         assertEquals(1, matching.size(), "entries for " + requestId + ": " + matching);
         return matching.get(0);
     }
@@ -205,7 +271,8 @@ class ObservabilityTest {
 
     private static void awaitIdle() throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.service().batcher().stats().activeImages() > 0 || server.service().batcher().stats().queued() > 0) {
+        while (server.service().batcher().stats().activeImages() > 0
+                || server.service().batcher().stats().queued() > 0) {
             assertTrue(System.nanoTime() < end, "the batcher never became idle");
             Thread.sleep(5);
         }

@@ -53,11 +53,26 @@ class ServeCommandSettingsTest {
     @Test
     void everyKindOfValueComesFromEachSource() throws IOException {
         ServerSettings s = parse(
-                Map.of("STROBE_DRAIN_TIMEOUT", "45s", "STROBE_WARMUP", "false", "STROBE_MAX_PROMPT_CHARS", "500",
-                        "STROBE_AUTH_TOKENS", "tok-a, tok-b"),
-                file("keepalive-time", "PT1M", "max-message-bytes", "65536", "deadline-estimate-factor", "1.5",
-                        "max-streams-per-connection", "7"),
-                "--port", "6000");
+                Map.of(
+                        "STROBE_DRAIN_TIMEOUT",
+                        "45s",
+                        "STROBE_WARMUP",
+                        "false",
+                        "STROBE_MAX_PROMPT_CHARS",
+                        "500",
+                        "STROBE_AUTH_TOKENS",
+                        "tok-a, tok-b"),
+                file(
+                        "keepalive-time",
+                        "PT1M",
+                        "max-message-bytes",
+                        "65536",
+                        "deadline-estimate-factor",
+                        "1.5",
+                        "max-streams-per-connection",
+                        "7"),
+                "--port",
+                "6000");
         assertEquals(Duration.ofSeconds(45), s.drainTimeout());
         assertFalse(s.warmup());
         assertEquals(500, s.limits().maxPromptChars());
@@ -67,7 +82,8 @@ class ServeCommandSettingsTest {
         assertEquals(7, s.edge().maxConcurrentStreamsPerConnection());
         assertEquals(1.5, s.deadlineEstimateFactor());
         assertEquals(6000, s.edge().port());
-        assertTrue(parse(Map.of("STROBE_WARMUP", "false"), new Properties(), "--warmup").warmup());
+        assertTrue(parse(Map.of("STROBE_WARMUP", "false"), new Properties(), "--warmup")
+                .warmup());
     }
 
     @Test
@@ -90,34 +106,49 @@ class ServeCommandSettingsTest {
     @Test
     void inconsistentSecuritySettingsAreRefusedWithASentence() throws IOException {
         Path tokens = Files.writeString(dir.resolve("tokens"), "t1\n");
-        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> parse(
-                Map.of("STROBE_AUTH_TOKENS", "t2"), new Properties(), "--auth-tokens-file", tokens.toString()));
+        IllegalArgumentException both = assertThrows(
+                IllegalArgumentException.class,
+                () -> parse(
+                        Map.of("STROBE_AUTH_TOKENS", "t2"), new Properties(), "--auth-tokens-file", tokens.toString()));
         assertTrue(both.getMessage().contains("use one of them"), both.getMessage());
-        IllegalArgumentException certOnly = assertThrows(IllegalArgumentException.class,
-                () -> parse(Map.of(), new Properties(), "--tls-cert", "server.crt"));
+        IllegalArgumentException certOnly = assertThrows(
+                IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--tls-cert", "server.crt"));
         assertTrue(certOnly.getMessage().contains("--tls-cert and --tls-key go together"), certOnly.getMessage());
-        IllegalArgumentException caOnly = assertThrows(IllegalArgumentException.class,
-                () -> parse(Map.of(), new Properties(), "--tls-client-ca", "ca.crt"));
+        IllegalArgumentException caOnly = assertThrows(
+                IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--tls-client-ca", "ca.crt"));
         assertTrue(caOnly.getMessage().contains("needs --tls-cert"), caOnly.getMessage());
-        assertEquals("t1", new String(parse(Map.of(), new Properties(), "--auth-tokens-file", tokens.toString())
-                .edge().tokens().find("t1").orElseThrow().token(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(
+                "t1",
+                new String(
+                        parse(Map.of(), new Properties(), "--auth-tokens-file", tokens.toString())
+                                .edge()
+                                .tokens()
+                                .find("t1")
+                                .orElseThrow()
+                                .token(),
+                        java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
     void outOfRangeLimitsAreRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> parse(Map.of(), new Properties(), "--deadline-estimate-factor", "-1"));
-        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--max-message-bytes", "0"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> parse(Map.of(), new Properties(), "--max-message-bytes", "0"));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> parse(Map.of(), new Properties(), "--max-streams-per-connection", "0"));
-        assertThrows(CommandLine.ParameterException.class,
+        assertThrows(
+                CommandLine.ParameterException.class,
                 () -> parse(Map.of(), new Properties(), "--drain-timeout", "soon"));
     }
 
     @Test
     void theConfigFileIsFoundBeforeParsing() {
-        assertEquals(Path.of("/etc/strobe.properties"), Main.configPath(new String[] {"serve", "--config",
-            "/etc/strobe.properties"}));
+        assertEquals(
+                Path.of("/etc/strobe.properties"),
+                Main.configPath(new String[] {"serve", "--config", "/etc/strobe.properties"}));
         assertEquals(Path.of("a.properties"), Main.configPath(new String[] {"serve", "--config=a.properties"}));
     }
 
@@ -131,7 +162,8 @@ class ServeCommandSettingsTest {
             }
             assertTrue(doc.contains("`" + name + "`"), name + " is not in docs/CONFIGURATION.md");
             if (!name.equals("--config")) {
-                assertTrue(doc.contains("`" + SettingsDefaults.envName(name) + "`"),
+                assertTrue(
+                        doc.contains("`" + SettingsDefaults.envName(name) + "`"),
                         SettingsDefaults.envName(name) + " is not in docs/CONFIGURATION.md");
             }
         }

@@ -15,11 +15,10 @@ import dev.strobe.errors.ErrorKind;
 import dev.strobe.errors.StrobeException;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.service.GenerateCommand;
+import dev.strobe.service.Limits;
 import dev.strobe.service.ModelInfo;
 import dev.strobe.service.RequestValidator;
-import dev.strobe.service.Limits;
 import dev.strobe.testing.TinyModels;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +45,9 @@ class ServedRangeTest {
         ProfiledUnet(Engine inner) {
             this.inner = inner;
             EngineInfo i = inner.info();
-            InputProfile p = new InputProfile(0, Map.of("sample",
-                    new InputProfile.Bounds(new long[] {1, 4, 32, 32}, new long[] {8, 4, 128, 128})));
+            InputProfile p = new InputProfile(
+                    0,
+                    Map.of("sample", new InputProfile.Bounds(new long[] {1, 4, 32, 32}, new long[] {8, 4, 128, 128})));
             this.info = new EngineInfo("tensorrt", i.inputs(), i.outputs(), 8, 1, List.of(p));
         }
 
@@ -96,13 +96,25 @@ class ServedRangeTest {
                 return new ProfiledUnet(new OnnxRuntimeProvider().load(file.resolveSibling("model.onnx"), Map.of()));
             }
         };
-        return ModelSet.load(ServerSettings.forModels(repo, 0),
+        return ModelSet.load(
+                ServerSettings.forModels(repo, 0),
                 new Engines().register(new OnnxRuntimeProvider()).register(trt));
     }
 
     private static GenerateCommand at(int side) {
-        return new GenerateCommand("a fox", "", side, side, 0, 0L, 1, GenerateCommand.PreviewChoice.NONE, 0, 0,
-                GenerateCommand.OutputChoice.PNG, "r");
+        return new GenerateCommand(
+                "a fox",
+                "",
+                side,
+                side,
+                0,
+                0L,
+                1,
+                GenerateCommand.PreviewChoice.NONE,
+                0,
+                0,
+                GenerateCommand.OutputChoice.PNG,
+                "r");
     }
 
     @Test
@@ -123,8 +135,8 @@ class ServedRangeTest {
 
     @Test
     void withoutAProfileWarmUpSaysWhyItStopsAtTheSmallestSize() {
-        ModelInfo ort = new ModelInfo("m", "sdxl-lightning", 4, "epsilon", "trailing", 256, 2048, 64, 1024, 1024, 8,
-                "onnxruntime");
+        ModelInfo ort = new ModelInfo(
+                "m", "sdxl-lightning", 4, "epsilon", "trailing", 256, 2048, 64, 1024, 1024, 8, "onnxruntime");
         assertEquals(List.of(256), Warmup.sides(ort));
     }
 }

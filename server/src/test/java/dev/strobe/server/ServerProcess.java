@@ -43,16 +43,27 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path models, String... extra) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                "dev.strobe.server.Main", "serve", "--port", "0", "--http-port", "0", "--host", "127.0.0.1",
-                "--models", models.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                "dev.strobe.server.Main",
+                "serve",
+                "--port",
+                "0",
+                "--http-port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--models",
+                models.toString()));
         cmd.addAll(List.of(extra));
-        return new ServerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        return new ServerProcess(
+                new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
     private void read() {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 lines.add(line);
                 synchronized (seen) {

@@ -73,14 +73,24 @@ class SignalsProcessTest {
     void aSecondSigtermDuringTheDrainStopsAtOnceWithStatus143() throws Exception {
         try (ServerProcess server = ServerProcess.start("--drain-timeout", "120s", "--no-warmup")) {
             int port = server.awaitPort();
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .usePlaintext()
+                    .build();
             try {
                 List<Stream> streams = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     Stream s = new Stream();
-                    ImageGeneratorGrpc.newStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS).generate(
-                            GenerateRequest.newBuilder().setPrompt("long " + i).setModel("tiny-lightning-8step")
-                                    .setWidth(1024).setHeight(1024).setNumImages(4).build(), s);
+                    ImageGeneratorGrpc.newStub(channel)
+                            .withDeadlineAfter(300, TimeUnit.SECONDS)
+                            .generate(
+                                    GenerateRequest.newBuilder()
+                                            .setPrompt("long " + i)
+                                            .setModel("tiny-lightning-8step")
+                                            .setWidth(1024)
+                                            .setHeight(1024)
+                                            .setNumImages(4)
+                                            .build(),
+                                    s);
                     streams.add(s);
                 }
                 for (Stream s : streams) {
@@ -93,7 +103,9 @@ class SignalsProcessTest {
                 assertEquals(143, server.awaitExit(10), server.output());
                 server.await("second signal \\(SIGTERM\\) during the drain: stopping at once with status 143", 1);
                 for (Stream s : streams) {
-                    assertNotEquals(Status.Code.OK, s.end.get(30, TimeUnit.SECONDS).getCode(),
+                    assertNotEquals(
+                            Status.Code.OK,
+                            s.end.get(30, TimeUnit.SECONDS).getCode(),
                             "the streams in flight were cut");
                 }
             } finally {

@@ -27,16 +27,24 @@ import org.junit.jupiter.api.Test;
  */
 class GenerationServiceTest {
     private static final long MS = 1_000_000;
-    private static final ModelInfo MODEL = new ModelInfo("m", "sdxl-lightning", 4, "epsilon", "trailing", 256, 2048,
-            64, 1024, 1024, 8, "fake");
+    private static final ModelInfo MODEL =
+            new ModelInfo("m", "sdxl-lightning", 4, "epsilon", "trailing", 256, 2048, 64, 1024, 1024, 8, "fake");
 
-    private final Batcher batcher = new Batcher(Map.of("m", unusedStages()), BatcherConfig.defaults(),
-            Runnable::run, SchedulerMetrics.NONE, () -> 0L);
+    private final Batcher batcher = new Batcher(
+            Map.of("m", unusedStages()), BatcherConfig.defaults(), Runnable::run, SchedulerMetrics.NONE, () -> 0L);
     private final WaitEstimator waits = new WaitEstimator(1, 0.1);
     private final GenerationService service = new GenerationService(
-            new ModelCatalog(List.of(new ServedModel(MODEL,
-                    prompt -> new PromptTokens(new long[77], new long[77], prompt.length(), false), null)), "m"),
-            batcher, new RequestValidator(Limits.defaults()), () -> 42L, () -> 0L, waits);
+            new ModelCatalog(
+                    List.of(new ServedModel(
+                            MODEL,
+                            prompt -> new PromptTokens(new long[77], new long[77], prompt.length(), false),
+                            null)),
+                    "m"),
+            batcher,
+            new RequestValidator(Limits.defaults()),
+            () -> 42L,
+            () -> 0L,
+            waits);
     private final List<String> ends = new ArrayList<>();
 
     @AfterEach
@@ -52,8 +60,19 @@ class GenerationServiceTest {
     }
 
     private static GenerateCommand square(int side) {
-        return new GenerateCommand("a prompt", "", side, side, 0, 1L, 1, GenerateCommand.PreviewChoice.NONE, 0, 0,
-                GenerateCommand.OutputChoice.PNG, "r");
+        return new GenerateCommand(
+                "a prompt",
+                "",
+                side,
+                side,
+                0,
+                1L,
+                1,
+                GenerateCommand.PreviewChoice.NONE,
+                0,
+                0,
+                GenerateCommand.OutputChoice.PNG,
+                "r");
     }
 
     private GenerationSink recording() {
@@ -81,7 +100,8 @@ class GenerationServiceTest {
         train();
         long arrival = 10_000 * MS;
         // 1024x1024, 4 steps: 4 megapixel-steps, 400 ms at the trained rate.
-        StrobeException e = assertThrows(StrobeException.class,
+        StrobeException e = assertThrows(
+                StrobeException.class,
                 () -> service.start(square(1024), null, arrival, arrival + 300 * MS, recording()));
         assertEquals(ErrorKind.DEADLINE, e.kind());
         assertTrue(e.getMessage().contains("estimated time to finish is 400 ms"), e.getMessage());
@@ -104,24 +124,24 @@ class GenerationServiceTest {
 
     @Test
     void aDeadlineAlreadyPassedIsRefusedEvenWithoutAnEstimate() {
-        StrobeException e = assertThrows(StrobeException.class,
-                () -> service.start(square(256), null, 100 * MS, 100 * MS, recording()));
+        StrobeException e = assertThrows(
+                StrobeException.class, () -> service.start(square(256), null, 100 * MS, 100 * MS, recording()));
         assertEquals(ErrorKind.DEADLINE, e.kind());
     }
 
     @Test
     void whileDrainingEveryNewRequestIsUnavailable() throws InterruptedException {
         assertTrue(batcher.drain(Duration.ZERO));
-        StrobeException e = assertThrows(StrobeException.class,
-                () -> service.start(square(256), null, 0, Long.MAX_VALUE, recording()));
+        StrobeException e = assertThrows(
+                StrobeException.class, () -> service.start(square(256), null, 0, Long.MAX_VALUE, recording()));
         assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage().contains("shutting down"), e.getMessage());
     }
 
     /** The batcher is never started, so no stage runs. */
     private static ModelStages unusedStages() {
-        return (ModelStages) java.lang.reflect.Proxy.newProxyInstance(ModelStages.class.getClassLoader(),
-                new Class<?>[] {ModelStages.class}, (proxy, method, args) -> {
+        return (ModelStages) java.lang.reflect.Proxy.newProxyInstance(
+                ModelStages.class.getClassLoader(), new Class<?>[] {ModelStages.class}, (proxy, method, args) -> {
                     throw new UnsupportedOperationException(method.getName() + " must not run in this test");
                 });
     }

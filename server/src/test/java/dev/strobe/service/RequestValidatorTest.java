@@ -14,8 +14,19 @@ class RequestValidatorTest {
     private final RequestValidator validator = new RequestValidator(Limits.defaults());
 
     private static GenerateCommand everyN(int n) {
-        return new GenerateCommand("p", "", 0, 0, 0, null, 0, GenerateCommand.PreviewChoice.JPEG, 0, n,
-                GenerateCommand.OutputChoice.PNG, "");
+        return new GenerateCommand(
+                "p",
+                "",
+                0,
+                0,
+                0,
+                null,
+                0,
+                GenerateCommand.PreviewChoice.JPEG,
+                0,
+                n,
+                GenerateCommand.OutputChoice.PNG,
+                "");
     }
 
     @Test
@@ -35,8 +46,19 @@ class RequestValidatorTest {
 
     @Test
     void aHugeUnsignedImageCountIsRefusedWithItsUnsignedValue() {
-        GenerateCommand c = new GenerateCommand("p", "", 0, 0, 0, null, -1, GenerateCommand.PreviewChoice.DEFAULT, 0,
-                0, GenerateCommand.OutputChoice.DEFAULT, "");
+        GenerateCommand c = new GenerateCommand(
+                "p",
+                "",
+                0,
+                0,
+                0,
+                null,
+                -1,
+                GenerateCommand.PreviewChoice.DEFAULT,
+                0,
+                0,
+                GenerateCommand.OutputChoice.DEFAULT,
+                "");
         StrobeException e = assertThrows(StrobeException.class, () -> validator.numImages(c));
         assertTrue(e.getMessage().contains("got 4294967295"), e.getMessage());
     }

@@ -67,9 +67,13 @@ class WaitEstimatorTest {
         long arrival = 5_000 * MS;
         StrobeException e = assertThrows(StrobeException.class, () -> w.check(arrival, arrival + 150 * MS, 1));
         assertEquals(ErrorKind.DEADLINE, e.kind());
-        assertTrue(e.getMessage().contains("the deadline (150 ms from now) cannot be met: the estimated time to"
-                + " finish is 200 ms (100.00 ms of device time per megapixel-step"), e.getMessage());
-        assertTrue(e.getMessage().contains("1.00 megapixel-steps queued and in flight plus 1.00 for this request"),
+        assertTrue(
+                e.getMessage()
+                        .contains("the deadline (150 ms from now) cannot be met: the estimated time to"
+                                + " finish is 200 ms (100.00 ms of device time per megapixel-step"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("1.00 megapixel-steps queued and in flight plus 1.00 for this request"),
                 e.getMessage());
         assertDoesNotThrow(() -> w.check(arrival, arrival + 250 * MS, 1));
     }

@@ -15,7 +15,11 @@ import java.util.Optional;
  *     any shape that fits the dynamic dimensions runs
  */
 public record EngineInfo(
-        String backend, List<TensorSpec> inputs, List<TensorSpec> outputs, int maxBatch, int minBatch,
+        String backend,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs,
+        int maxBatch,
+        int minBatch,
         List<InputProfile> profiles) {
 
     public EngineInfo {

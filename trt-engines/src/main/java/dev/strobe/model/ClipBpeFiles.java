@@ -30,6 +30,7 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
     public static final String END = "<|endoftext|>";
     /** Merges the reference tokenizer uses from the published file: 49152 - 256 - 2. */
     public static final int CLIP_MERGES = 49152 - 256 - 2;
+
     private static final String RESOURCE = "clip/bpe_simple_vocab_16e6.txt.gz";
 
     /** The CLIP merges shipped with strobe. */
@@ -47,8 +48,8 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
     /** Reads OpenAI's gzipped merges file (header line, then merges) and derives the vocabulary. */
     public static ClipBpeFiles fromGzipMerges(InputStream gz) throws IOException {
         List<String[]> merges = new ArrayList<>(CLIP_MERGES);
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(new GZIPInputStream(gz), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(new GZIPInputStream(gz), StandardCharsets.UTF_8))) {
             r.readLine(); // "#version: 0.2"
             String line;
             while (merges.size() < CLIP_MERGES && (line = r.readLine()) != null) {
@@ -69,12 +70,14 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
         }
         Map<String, Integer> vocab;
         try {
-            vocab = new Gson().fromJson(Files.readString(vocabFile),
-                    new TypeToken<LinkedHashMap<String, Integer>>() {}.getType());
-        } catch (com.google.gson.JsonParseException | NumberFormatException
+            vocab = new Gson()
+                    .fromJson(
+                            Files.readString(vocabFile), new TypeToken<LinkedHashMap<String, Integer>>() {}.getType());
+        } catch (com.google.gson.JsonParseException
+                | NumberFormatException
                 | java.nio.charset.CharacterCodingException e) {
-            throw new IOException(vocabFile + " is not a CLIP vocabulary (a JSON object of token to id): "
-                    + firstLine(e), e);
+            throw new IOException(
+                    vocabFile + " is not a CLIP vocabulary (a JSON object of token to id): " + firstLine(e), e);
         }
         if (vocab == null || vocab.isEmpty()) {
             throw new IOException(vocabFile + " is not a CLIP vocabulary: it is empty");
@@ -121,8 +124,8 @@ public record ClipBpeFiles(List<String[]> merges, Map<String, Integer> vocab) {
     private static String[] split(String line) {
         int sp = line.indexOf(' ');
         if (sp <= 0 || sp != line.lastIndexOf(' ')) {
-            throw new IllegalArgumentException("not a BPE merge line: '"
-                    + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "'");
+            throw new IllegalArgumentException(
+                    "not a BPE merge line: '" + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "'");
         }
         return new String[] {line.substring(0, sp), line.substring(sp + 1)};
     }

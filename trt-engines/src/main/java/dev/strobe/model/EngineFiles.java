@@ -45,8 +45,8 @@ public final class EngineFiles {
      * @param engine the engine that will load it
      * @throws EngineException INVALID_MODEL naming the missing file and the command that makes it
      */
-    public static Choice choose(ModelRepository.Entry entry, String model, String component, ComponentSpec spec,
-            String engine) {
+    public static Choice choose(
+            ModelRepository.Entry entry, String model, String component, ComponentSpec spec, String engine) {
         Path manifestFile = entry.resolve(spec.file);
         if (engine.equals(spec.engine)) {
             refuseForeignFile(entry, model, component, spec.file, engine);
@@ -65,9 +65,12 @@ public final class EngineFiles {
         }
         String rel = entry.dir().relativize(folder).toString().replace('\\', '/');
         String where = (rel.isEmpty() ? "" : rel + "/") + (wanted == null ? "<file>" : wanted);
-        throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": engine " + engine + " cannot load the "
-                + component + ": model.json names " + spec.file + " for " + spec.engine + ", and " + entry.dir()
-                .resolve(where) + " does not exist; " + remedy(entry, component, folder, engine, spec.engine));
+        throw new EngineException(
+                EngineException.Kind.INVALID_MODEL,
+                model + ": engine " + engine + " cannot load the "
+                        + component + ": model.json names " + spec.file + " for " + spec.engine + ", and "
+                        + entry.dir().resolve(where) + " does not exist; "
+                        + remedy(entry, component, folder, engine, spec.engine));
     }
 
     /** The engine's own file name in a component folder, e.g. engine.plan for tensorrt; null if none. */
@@ -76,27 +79,34 @@ public final class EngineFiles {
     }
 
     /** A manifest that gives TensorRT an ONNX file (or ONNX Runtime a plan) fails here, not inside the engine. */
-    private static void refuseForeignFile(ModelRepository.Entry entry, String model, String component, String file,
-            String engine) {
+    private static void refuseForeignFile(
+            ModelRepository.Entry entry, String model, String component, String file, String engine) {
         String f = file.toLowerCase(Locale.ROOT);
         boolean onnx = f.endsWith(".onnx");
         boolean plan = f.endsWith(".plan") || f.endsWith(".engine") || f.endsWith(".trt");
         if ("tensorrt".equals(engine) && onnx) {
-            throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": components." + component
-                    + " names the ONNX file " + file + " for engine tensorrt, which loads a plan built from it; "
-                    + buildCommand(component, entry.resolve(file)) + " and point the component at "
-                    + Path.of(file).resolveSibling(PLAN).toString().replace('\\', '/'));
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
+                    model + ": components." + component
+                            + " names the ONNX file " + file
+                            + " for engine tensorrt, which loads a plan built from it; "
+                            + buildCommand(component, entry.resolve(file)) + " and point the component at "
+                            + Path.of(file).resolveSibling(PLAN).toString().replace('\\', '/'));
         }
         if ("onnxruntime".equals(engine) && plan) {
-            throw new EngineException(EngineException.Kind.INVALID_MODEL, model + ": components." + component
-                    + " names the TensorRT plan " + file + " for engine onnxruntime, which loads ONNX files; point it at"
-                    + " the ONNX export (" + Path.of(file).resolveSibling(ONNX).toString().replace('\\', '/')
-                    + ") or set its engine to tensorrt");
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
+                    model + ": components." + component
+                            + " names the TensorRT plan " + file
+                            + " for engine onnxruntime, which loads ONNX files; point it at"
+                            + " the ONNX export ("
+                            + Path.of(file).resolveSibling(ONNX).toString().replace('\\', '/')
+                            + ") or set its engine to tensorrt");
         }
     }
 
-    private static String remedy(ModelRepository.Entry entry, String component, Path folder, String engine,
-            String manifestEngine) {
+    private static String remedy(
+            ModelRepository.Entry entry, String component, Path folder, String engine, String manifestEngine) {
         if ("tensorrt".equals(engine)) {
             Path onnx = folder.resolve(ONNX);
             return Files.isRegularFile(onnx)

@@ -30,39 +30,59 @@ public final class ImportOptimumMain implements Callable<Integer> {
     @Option(names = "--name", description = "Model name (default: the folder's name).")
     String name;
 
-    @Option(names = "--steps", required = true,
-            description = "Steps the UNet was distilled for (1, 2, 4 or 8 for SDXL-Lightning); exports do not record it.")
+    @Option(
+            names = "--steps",
+            required = true,
+            description =
+                    "Steps the UNet was distilled for (1, 2, 4 or 8 for SDXL-Lightning); exports do not record it.")
     int steps;
 
-    @Option(names = "--prediction", description = "epsilon or sample (default: scheduler_config.json's"
-            + " prediction_type; Lightning's 1-step UNet predicts sample).")
+    @Option(
+            names = "--prediction",
+            description = "epsilon or sample (default: scheduler_config.json's"
+                    + " prediction_type; Lightning's 1-step UNet predicts sample).")
     String prediction;
 
     @Option(names = "--timestep-spacing", description = "trailing or sgm_uniform (default: scheduler_config.json's).")
     String timestepSpacing;
 
-    @Option(names = "--engine", defaultValue = OptimumImport.ONNXRUNTIME,
+    @Option(
+            names = "--engine",
+            defaultValue = OptimumImport.ONNXRUNTIME,
             description = "UNet engine: onnxruntime or tensorrt (default: ${DEFAULT-VALUE}); the other components"
                     + " run on onnxruntime unless --tensorrt-components names them.")
     String engine;
 
-    @Option(names = "--unet-file", description = "UNet file in the folder (default: unet/model.onnx, or"
-            + " unet/engine.plan with --engine tensorrt).")
+    @Option(
+            names = "--unet-file",
+            description = "UNet file in the folder (default: unet/model.onnx, or"
+                    + " unet/engine.plan with --engine tensorrt).")
     String unetFile;
 
-    @Option(names = "--tensorrt-components", split = ",", paramLabel = "COMPONENT",
+    @Option(
+            names = "--tensorrt-components",
+            split = ",",
+            paramLabel = "COMPONENT",
             description = "Serve these components as TensorRT plans (<component>/engine.plan, built with build-engine):"
                     + " unet, vae_decoder, text_encoder, text_encoder_2, or all. unet alone is --engine tensorrt.")
     java.util.List<String> tensorrtComponents = new java.util.ArrayList<>();
 
-    @Option(names = "--min-size", defaultValue = "512", description = "Smallest width/height (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-size",
+            defaultValue = "512",
+            description = "Smallest width/height (default: ${DEFAULT-VALUE}).")
     int minSize;
 
-    @Option(names = "--default-size", defaultValue = "1024",
+    @Option(
+            names = "--default-size",
+            defaultValue = "1024",
             description = "Width/height of requests without one (default: ${DEFAULT-VALUE}).")
     int defaultSize;
 
-    @Option(names = "--max-size", defaultValue = "2048", description = "Largest width/height (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-size",
+            defaultValue = "2048",
+            description = "Largest width/height (default: ${DEFAULT-VALUE}).")
     int maxSize;
 
     @Option(names = "--force", description = "Replace a model.json that exists already.")
@@ -84,16 +104,29 @@ public final class ImportOptimumMain implements Callable<Integer> {
                 .withTimestepSpacing(timestepSpacing)
                 .withUnet(engine, unetFile)
                 .withSizes(minSize, defaultSize, maxSize)
-                .withTensorrt(tensorrtComponents.contains("all")
-                        ? java.util.List.of(ModelManifest.UNET, ModelManifest.VAE_DECODER, ModelManifest.TEXT_ENCODER,
-                                ModelManifest.TEXT_ENCODER_2)
-                        : tensorrtComponents);
+                .withTensorrt(
+                        tensorrtComponents.contains("all")
+                                ? java.util.List.of(
+                                        ModelManifest.UNET,
+                                        ModelManifest.VAE_DECODER,
+                                        ModelManifest.TEXT_ENCODER,
+                                        ModelManifest.TEXT_ENCODER_2)
+                                : tensorrtComponents);
         try {
             OptimumImport.Result r = new OptimumImport().importFolder(dir, options, force);
             ModelManifest m = r.manifest();
-            stdout.printf(Locale.ROOT, "wrote %s: %s, %d steps, %s prediction, %s timesteps, %s%n",
-                    r.manifestFile(), m.name, m.steps, m.predictionType, m.timestepSpacing, m.description);
-            stdout.printf(Locale.ROOT, "text encoders: %s, %s + %s; tokenizer padding '%s' and '%s'%n",
+            stdout.printf(
+                    Locale.ROOT,
+                    "wrote %s: %s, %d steps, %s prediction, %s timesteps, %s%n",
+                    r.manifestFile(),
+                    m.name,
+                    m.steps,
+                    m.predictionType,
+                    m.timestepSpacing,
+                    m.description);
+            stdout.printf(
+                    Locale.ROOT,
+                    "text encoders: %s, %s + %s; tokenizer padding '%s' and '%s'%n",
                     m.components.get(ModelManifest.TEXT_ENCODER).outputs.get("hidden"),
                     m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("hidden"),
                     m.components.get(ModelManifest.TEXT_ENCODER_2).outputs.get("pooled"),

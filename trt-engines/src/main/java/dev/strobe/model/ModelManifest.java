@@ -20,7 +20,6 @@ public final class ModelManifest {
     public static final String FILE_NAME = "model.json";
     public static final int FORMAT = 1;
 
-
     public int format = FORMAT;
     public String name;
     public String family = "sdxl-lightning";
@@ -31,12 +30,14 @@ public final class ModelManifest {
     public String predictionType = "epsilon";
     /** "trailing" (diffusers) or "sgm_uniform" (ComfyUI). */
     public String timestepSpacing = "trailing";
+
     public Resolution resolution = new Resolution();
     public int latentChannels = 4;
     /** Pixels per latent pixel along each side. */
     public int vaeScaleFactor = 8;
     /** The VAE's latent scaling factor: the decoder gets latent / this. */
     public double vaeScalingFactor = 0.13025;
+
     public TrainingSchedule.Config schedule = new TrainingSchedule.Config();
     public Map<String, TokenizerSpec> tokenizers = new LinkedHashMap<>();
     public Map<String, ComponentSpec> components = new LinkedHashMap<>();
@@ -55,6 +56,7 @@ public final class ModelManifest {
         public String dir;
         /** The padding token, as text: "<|endoftext|>" for CLIP ViT-L, "!" for OpenCLIP bigG. */
         public String padToken = "<|endoftext|>";
+
         public int maxLength = 77;
 
         public TokenizerSpec() {}
@@ -133,10 +135,18 @@ public final class ModelManifest {
             p.add("timestep_spacing must be trailing or sgm_uniform, got " + JsonFiles.quoted(timestepSpacing));
         }
         Resolution r = resolution;
-        if (r == null || r.multiple < 8 || r.min < r.multiple || r.max < r.min
-                || r.min % r.multiple != 0 || r.max % r.multiple != 0
-                || r.defaultWidth < r.min || r.defaultWidth > r.max || r.defaultWidth % r.multiple != 0
-                || r.defaultHeight < r.min || r.defaultHeight > r.max || r.defaultHeight % r.multiple != 0) {
+        if (r == null
+                || r.multiple < 8
+                || r.min < r.multiple
+                || r.max < r.min
+                || r.min % r.multiple != 0
+                || r.max % r.multiple != 0
+                || r.defaultWidth < r.min
+                || r.defaultWidth > r.max
+                || r.defaultWidth % r.multiple != 0
+                || r.defaultHeight < r.min
+                || r.defaultHeight > r.max
+                || r.defaultHeight % r.multiple != 0) {
             p.add("resolution must have multiple >= 8, min <= default <= max, all multiples of multiple");
         }
         // A file may say "components": null; that is a missing section, not a crash.

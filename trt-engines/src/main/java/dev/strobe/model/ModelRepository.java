@@ -76,9 +76,11 @@ public final class ModelRepository {
                 if (!Files.exists(manifest)) {
                     if (Files.isRegularFile(dir.resolve("model_index.json"))
                             || Files.isDirectory(dir.resolve(ModelManifest.UNET))) {
-                        bad.add(new Unreadable(dir, "model folder " + dir + ": " + ModelManifest.FILE_NAME
-                                + " is missing, and strobe reads a model through it; for an optimum export,"
-                                + " write it with `./strobe import-optimum " + dir + "`"));
+                        bad.add(new Unreadable(
+                                dir,
+                                "model folder " + dir + ": " + ModelManifest.FILE_NAME
+                                        + " is missing, and strobe reads a model through it; for an optimum export,"
+                                        + " write it with `./strobe import-optimum " + dir + "`"));
                     }
                     continue;
                 }
@@ -91,8 +93,10 @@ public final class ModelRepository {
                 }
                 List<String> problems = m.validate();
                 if (!problems.isEmpty()) {
-                    bad.add(new Unreadable(dir, "model folder " + dir + ": " + ModelManifest.FILE_NAME + " is invalid: "
-                            + String.join("; ", problems)));
+                    bad.add(new Unreadable(
+                            dir,
+                            "model folder " + dir + ": " + ModelManifest.FILE_NAME + " is invalid: "
+                                    + String.join("; ", problems)));
                     continue;
                 }
                 out.add(new Entry(dir, m));
@@ -103,7 +107,8 @@ public final class ModelRepository {
 
     /** A reader's message on one line, naming the manifest by its name in the folder. */
     private static String oneLine(String message, Path manifest) {
-        String m = message == null ? "it cannot be read" : message.replace(manifest.toString(), ModelManifest.FILE_NAME);
+        String m =
+                message == null ? "it cannot be read" : message.replace(manifest.toString(), ModelManifest.FILE_NAME);
         int nl = m.indexOf('\n');
         m = (nl >= 0 ? m.substring(0, nl) : m).strip();
         return m.startsWith(ModelManifest.FILE_NAME) ? m : ModelManifest.FILE_NAME + ": " + m;

@@ -59,8 +59,8 @@ public final class OnnxFileCheck {
             Path data = dir.resolve(t.location()).normalize();
             String dataName = relative(folder, data);
             if (!data.startsWith(dir.normalize()) && !data.startsWith(folder.normalize())) {
-                return Optional.of(name + " points tensor '" + t.tensor() + "' at " + t.location()
-                        + ", outside the model folder");
+                return Optional.of(
+                        name + " points tensor '" + t.tensor() + "' at " + t.location() + ", outside the model folder");
             }
             if (!Files.isRegularFile(data)) {
                 return Optional.of(name + " keeps its weights in " + dataName + ", which does not exist;"
@@ -142,11 +142,11 @@ public final class OnnxFileCheck {
                         case "location" -> location = e.getValue();
                         case "offset" -> offset = Long.parseLong(e.getValue());
                         case "length" -> length = Long.parseLong(e.getValue());
-                        default -> { } // checksum: not checked
+                        default -> {} // checksum: not checked
                     }
                 } catch (NumberFormatException ex) {
-                    throw new NotAModel("tensor '" + name + "' has external data " + e.getKey() + " '"
-                            + e.getValue() + "', not a number");
+                    throw new NotAModel("tensor '" + name + "' has external data " + e.getKey() + " '" + e.getValue()
+                            + "', not a number");
                 }
             } else {
                 c.skipField(tag);

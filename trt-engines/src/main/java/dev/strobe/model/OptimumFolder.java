@@ -1,11 +1,11 @@
 package dev.strobe.model;
 
-import dev.strobe.sdxl.SdxlTensors;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.strobe.engine.build.OnnxInputs;
+import dev.strobe.sdxl.SdxlTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +37,17 @@ public final class OptimumFolder {
     public static final String VAE_DECODER_CONFIG = "vae_decoder/config.json";
     public static final String HIDDEN_STATES = SdxlTensors.HIDDEN_STATES_PREFIX;
     /** The UNet inputs of optimum's SDXL export (UNetOnnxConfig with addition_embed_type text_time). */
-    public static final List<String> UNET_INPUTS =
-            SdxlTensors.UNET_INPUTS;
+    public static final List<String> UNET_INPUTS = SdxlTensors.UNET_INPUTS;
 
     /** The scheduler settings strobe uses, as diffusers names them. */
-    public record SchedulerConfig(String className, String predictionType, String timestepSpacing,
-            int numTrainTimesteps, double betaStart, double betaEnd, String betaSchedule) {}
+    public record SchedulerConfig(
+            String className,
+            String predictionType,
+            String timestepSpacing,
+            int numTrainTimesteps,
+            double betaStart,
+            double betaEnd,
+            String betaSchedule) {}
 
     private final Path dir;
     private final String pipelineClass;
@@ -57,10 +62,19 @@ public final class OptimumFolder {
     private final OptionalInt vaeScaleFactor;
     private final OptionalInt vaeLatentChannels;
 
-    private OptimumFolder(Path dir, String pipelineClass, SchedulerConfig scheduler, String padToken,
-            String padToken2, OnnxInputs.Graph textEncoder, OnnxInputs.Graph textEncoder2,
-            Optional<OnnxInputs.Graph> unet, OnnxInputs.Graph vaeDecoder, OptionalDouble vaeScalingFactor,
-            OptionalInt vaeScaleFactor, OptionalInt vaeLatentChannels) {
+    private OptimumFolder(
+            Path dir,
+            String pipelineClass,
+            SchedulerConfig scheduler,
+            String padToken,
+            String padToken2,
+            OnnxInputs.Graph textEncoder,
+            OnnxInputs.Graph textEncoder2,
+            Optional<OnnxInputs.Graph> unet,
+            OnnxInputs.Graph vaeDecoder,
+            OptionalDouble vaeScalingFactor,
+            OptionalInt vaeScaleFactor,
+            OptionalInt vaeLatentChannels) {
         this.dir = dir;
         this.pipelineClass = pipelineClass;
         this.scheduler = scheduler;
@@ -89,9 +103,17 @@ public final class OptimumFolder {
             throw new OptimumImportException(dir + " is not a folder");
         }
         List<String> missing = new ArrayList<>();
-        for (String f : List.of(MODEL_INDEX, SCHEDULER_CONFIG, "tokenizer/vocab.json", "tokenizer/merges.txt",
-                "tokenizer_2/vocab.json", "tokenizer_2/merges.txt", TEXT_ENCODER_FILE, TEXT_ENCODER_2_FILE,
-                unetFile, VAE_DECODER_FILE)) {
+        for (String f : List.of(
+                MODEL_INDEX,
+                SCHEDULER_CONFIG,
+                "tokenizer/vocab.json",
+                "tokenizer/merges.txt",
+                "tokenizer_2/vocab.json",
+                "tokenizer_2/merges.txt",
+                TEXT_ENCODER_FILE,
+                TEXT_ENCODER_2_FILE,
+                unetFile,
+                VAE_DECODER_FILE)) {
             if (!Files.isRegularFile(dir.resolve(f))) {
                 missing.add(f);
             }
@@ -104,11 +126,11 @@ public final class OptimumFolder {
         }
         if (!missing.isEmpty()) {
             String hint = Files.isRegularFile(dir.resolve("unet/diffusion_pytorch_model.safetensors"))
-                    || Files.isRegularFile(dir.resolve("unet/diffusion_pytorch_model.fp16.safetensors"))
+                            || Files.isRegularFile(dir.resolve("unet/diffusion_pytorch_model.fp16.safetensors"))
                     ? " (this looks like a diffusers PyTorch folder: export it first with optimum-cli export onnx)"
                     : "";
-            throw new OptimumImportException(dir + " is not an optimum ONNX export of SDXL: missing "
-                    + String.join(", ", missing) + hint);
+            throw new OptimumImportException(
+                    dir + " is not an optimum ONNX export of SDXL: missing " + String.join(", ", missing) + hint);
         }
         String pipelineClass = string(json(dir, MODEL_INDEX), "_class_name", MODEL_INDEX);
         if (!pipelineClass.contains("StableDiffusionXL")) {
@@ -124,10 +146,21 @@ public final class OptimumFolder {
                 ? Optional.of(onnx(dir, unetFile))
                 : Files.isRegularFile(dir.resolve(UNET_FILE)) ? Optional.of(onnx(dir, UNET_FILE)) : Optional.empty();
         OnnxInputs.Graph vae = onnx(dir, VAE_DECODER_FILE);
-        JsonObject vaeConfig = Files.isRegularFile(dir.resolve(VAE_DECODER_CONFIG))
-                ? json(dir, VAE_DECODER_CONFIG) : new JsonObject();
-        OptimumFolder f = new OptimumFolder(dir, pipelineClass, scheduler, pad1, pad2, te1, te2, unet, vae,
-                vaeScalingFactor(vaeConfig), vaeScaleFactor(vaeConfig), vaeLatentChannels(vaeConfig));
+        JsonObject vaeConfig =
+                Files.isRegularFile(dir.resolve(VAE_DECODER_CONFIG)) ? json(dir, VAE_DECODER_CONFIG) : new JsonObject();
+        OptimumFolder f = new OptimumFolder(
+                dir,
+                pipelineClass,
+                scheduler,
+                pad1,
+                pad2,
+                te1,
+                te2,
+                unet,
+                vae,
+                vaeScalingFactor(vaeConfig),
+                vaeScaleFactor(vaeConfig),
+                vaeLatentChannels(vaeConfig));
         f.checkInterfaces();
         return f;
     }
@@ -300,8 +333,8 @@ public final class OptimumFolder {
                 return pad.getAsJsonObject().get("content").getAsString();
             }
         }
-        throw new OptimumImportException(dir + "/" + tokenizer
-                + " names no pad_token in tokenizer_config.json or special_tokens_map.json");
+        throw new OptimumImportException(
+                dir + "/" + tokenizer + " names no pad_token in tokenizer_config.json or special_tokens_map.json");
     }
 
     private static OptionalDouble vaeScalingFactor(JsonObject config) {
@@ -311,14 +344,19 @@ public final class OptimumFolder {
 
     private static OptionalInt vaeScaleFactor(JsonObject config) {
         JsonElement b = config.get("block_out_channels");
-        return b != null && b.isJsonArray() && !b.getAsJsonArray().isEmpty() && b.getAsJsonArray().size() <= 8
-                ? OptionalInt.of(1 << (b.getAsJsonArray().size() - 1)) : OptionalInt.empty();
+        return b != null
+                        && b.isJsonArray()
+                        && !b.getAsJsonArray().isEmpty()
+                        && b.getAsJsonArray().size() <= 8
+                ? OptionalInt.of(1 << (b.getAsJsonArray().size() - 1))
+                : OptionalInt.empty();
     }
 
     private static OptionalInt vaeLatentChannels(JsonObject config) {
         JsonElement c = config.get("latent_channels");
         return c != null && c.isJsonPrimitive() && c.getAsJsonPrimitive().isNumber()
-                ? OptionalInt.of(c.getAsInt()) : OptionalInt.empty();
+                ? OptionalInt.of(c.getAsInt())
+                : OptionalInt.empty();
     }
 
     private static JsonObject json(Path dir, String relative) throws OptimumImportException, IOException {

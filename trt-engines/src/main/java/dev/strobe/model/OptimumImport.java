@@ -1,9 +1,9 @@
 package dev.strobe.model;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.build.OnnxInputs;
 import dev.strobe.model.ModelManifest.ComponentSpec;
 import dev.strobe.model.ModelManifest.TokenizerSpec;
+import dev.strobe.sdxl.SdxlTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +46,17 @@ public final class OptimumImport {
      * @param tensorrtComponents other components served as TensorRT plans ({@code <component>/engine.plan}):
      *     text_encoder, text_encoder_2, vae_decoder
      */
-    public record Options(String name, int steps, String prediction, String timestepSpacing, String unetEngine,
-            String unetFile, int minSize, int defaultSize, int maxSize, List<String> tensorrtComponents) {
+    public record Options(
+            String name,
+            int steps,
+            String prediction,
+            String timestepSpacing,
+            String unetEngine,
+            String unetFile,
+            int minSize,
+            int defaultSize,
+            int maxSize,
+            List<String> tensorrtComponents) {
 
         public Options {
             tensorrtComponents = tensorrtComponents == null ? List.of() : List.copyOf(tensorrtComponents);
@@ -59,31 +68,69 @@ public final class OptimumImport {
         }
 
         public Options withPrediction(String p) {
-            return new Options(name, steps, p, timestepSpacing, unetEngine, unetFile, minSize, defaultSize, maxSize,
+            return new Options(
+                    name,
+                    steps,
+                    p,
+                    timestepSpacing,
+                    unetEngine,
+                    unetFile,
+                    minSize,
+                    defaultSize,
+                    maxSize,
                     tensorrtComponents);
         }
 
         public Options withTimestepSpacing(String s) {
-            return new Options(name, steps, prediction, s, unetEngine, unetFile, minSize, defaultSize, maxSize,
+            return new Options(
+                    name,
+                    steps,
+                    prediction,
+                    s,
+                    unetEngine,
+                    unetFile,
+                    minSize,
+                    defaultSize,
+                    maxSize,
                     tensorrtComponents);
         }
 
         public Options withUnet(String engine, String file) {
-            return new Options(name, steps, prediction, timestepSpacing, engine, file, minSize, defaultSize, maxSize,
+            return new Options(
+                    name,
+                    steps,
+                    prediction,
+                    timestepSpacing,
+                    engine,
+                    file,
+                    minSize,
+                    defaultSize,
+                    maxSize,
                     tensorrtComponents);
         }
 
         public Options withSizes(int min, int def, int max) {
-            return new Options(name, steps, prediction, timestepSpacing, unetEngine, unetFile, min, def, max,
-                    tensorrtComponents);
+            return new Options(
+                    name, steps, prediction, timestepSpacing, unetEngine, unetFile, min, def, max, tensorrtComponents);
         }
 
         /** Serves these components (besides the UNet) as TensorRT plans; "unet" in the list means --engine tensorrt. */
         public Options withTensorrt(List<String> components) {
             boolean unet = components.contains(ModelManifest.UNET);
-            List<String> others = components.stream().filter(c -> !ModelManifest.UNET.equals(c)).toList();
-            return new Options(name, steps, prediction, timestepSpacing, unet ? TENSORRT : unetEngine, unetFile, minSize,
-                    defaultSize, maxSize, others);
+            List<String> others = components.stream()
+                    .filter(c -> !ModelManifest.UNET.equals(c))
+                    .toList();
+            return new Options(
+                    name,
+                    steps,
+                    prediction,
+                    timestepSpacing,
+                    unet ? TENSORRT : unetEngine,
+                    unetFile,
+                    minSize,
+                    defaultSize,
+                    maxSize,
+                    others);
         }
 
         /** The UNet file this import points the manifest at. */
@@ -116,13 +163,13 @@ public final class OptimumImport {
         List<String> plans = options.tensorrtComponents(); // the UNet plan is checked by OptimumFolder
         for (String c : plans) {
             if (!Files.isRegularFile(dir.resolve(c).resolve(EngineFiles.PLAN))) {
-                missingPlans.add(c + "/" + EngineFiles.PLAN + " (" + EngineFiles.buildCommand(c,
-                        dir.resolve(c).resolve(EngineFiles.ONNX)) + ")");
+                missingPlans.add(c + "/" + EngineFiles.PLAN + " ("
+                        + EngineFiles.buildCommand(c, dir.resolve(c).resolve(EngineFiles.ONNX)) + ")");
             }
         }
         if (!missingPlans.isEmpty()) {
-            throw new OptimumImportException(dir + ": the TensorRT plans asked for are missing: "
-                    + String.join("; ", missingPlans));
+            throw new OptimumImportException(
+                    dir + ": the TensorRT plans asked for are missing: " + String.join("; ", missingPlans));
         }
         OptimumFolder export = OptimumFolder.read(dir, options.resolvedUnetFile());
         ModelManifest m = manifest(export, options);
@@ -136,8 +183,9 @@ public final class OptimumImport {
     public ModelManifest manifest(OptimumFolder export, Options o) throws OptimumImportException {
         OptimumFolder.SchedulerConfig s = export.scheduler();
         ModelManifest m = new ModelManifest();
-        m.name = o.name() != null && !o.name().isBlank() ? o.name() : export.dir().toAbsolutePath().normalize()
-                .getFileName().toString();
+        m.name = o.name() != null && !o.name().isBlank()
+                ? o.name()
+                : export.dir().toAbsolutePath().normalize().getFileName().toString();
         m.steps = o.steps();
         m.predictionType = prediction(o, s);
         m.timestepSpacing = spacing(o, s);
@@ -147,8 +195,8 @@ public final class OptimumImport {
         m.schedule.betaEnd = s.betaEnd();
         m.schedule.betaSchedule = s.betaSchedule();
         if (!"scaled_linear".equals(s.betaSchedule())) {
-            throw new OptimumImportException(OptimumFolder.SCHEDULER_CONFIG + " has beta_schedule "
-                    + s.betaSchedule() + "; strobe samples SDXL's scaled_linear schedule only");
+            throw new OptimumImportException(OptimumFolder.SCHEDULER_CONFIG + " has beta_schedule " + s.betaSchedule()
+                    + "; strobe samples SDXL's scaled_linear schedule only");
         }
         m.resolution.min = o.minSize();
         m.resolution.max = o.maxSize();
@@ -160,15 +208,26 @@ public final class OptimumImport {
         m.vaeScalingFactor = export.vaeScalingFactor().orElse(0.13025);
         m.tokenizers.put(ModelManifest.TOKENIZER, new TokenizerSpec("tokenizer", export.padToken()));
         m.tokenizers.put(ModelManifest.TOKENIZER_2, new TokenizerSpec("tokenizer_2", export.padToken2()));
-        m.components.put(ModelManifest.TEXT_ENCODER, new ComponentSpec(OptimumFolder.TEXT_ENCODER_FILE)
-                .output("hidden", OptimumFolder.penultimateLayer(export.textEncoder()).orElseThrow()));
-        m.components.put(ModelManifest.TEXT_ENCODER_2, new ComponentSpec(OptimumFolder.TEXT_ENCODER_2_FILE)
-                .output("hidden", OptimumFolder.penultimateLayer(export.textEncoder2()).orElseThrow())
-                .output("pooled", SdxlTensors.TEXT_EMBEDS));
+        m.components.put(
+                ModelManifest.TEXT_ENCODER,
+                new ComponentSpec(OptimumFolder.TEXT_ENCODER_FILE)
+                        .output(
+                                "hidden",
+                                OptimumFolder.penultimateLayer(export.textEncoder())
+                                        .orElseThrow()));
+        m.components.put(
+                ModelManifest.TEXT_ENCODER_2,
+                new ComponentSpec(OptimumFolder.TEXT_ENCODER_2_FILE)
+                        .output(
+                                "hidden",
+                                OptimumFolder.penultimateLayer(export.textEncoder2())
+                                        .orElseThrow())
+                        .output("pooled", SdxlTensors.TEXT_EMBEDS));
         ComponentSpec unet = new ComponentSpec(o.resolvedUnetFile()).output("out", SdxlTensors.OUT_SAMPLE);
         unet.engine = engine(o);
         m.components.put(ModelManifest.UNET, unet);
-        m.components.put(ModelManifest.VAE_DECODER,
+        m.components.put(
+                ModelManifest.VAE_DECODER,
                 new ComponentSpec(OptimumFolder.VAE_DECODER_FILE).output("image", SdxlTensors.VAE_SAMPLE));
         for (String c : o.tensorrtComponents()) {
             ComponentSpec spec = m.components.get(c);
@@ -182,8 +241,10 @@ public final class OptimumImport {
         List<String> problems = m.validate();
         if (!problems.isEmpty()) {
             String hint = o.name() == null && problems.stream().anyMatch(p -> p.startsWith("name"))
-                    ? " (the name comes from the folder; pass --name)" : "";
-            throw new OptimumImportException("cannot import " + export.dir() + ": " + String.join("; ", problems) + hint);
+                    ? " (the name comes from the folder; pass --name)"
+                    : "";
+            throw new OptimumImportException(
+                    "cannot import " + export.dir() + ": " + String.join("; ", problems) + hint);
         }
         return m;
     }
@@ -191,8 +252,10 @@ public final class OptimumImport {
     private static String prediction(Options o, OptimumFolder.SchedulerConfig s) throws OptimumImportException {
         String p = o.prediction() != null ? o.prediction() : s.predictionType();
         if (!List.of("epsilon", "sample").contains(p)) {
-            throw new OptimumImportException((o.prediction() != null ? "--prediction " : OptimumFolder.SCHEDULER_CONFIG
-                    + " has prediction_type ") + p + "; strobe serves epsilon and sample models"
+            throw new OptimumImportException((o.prediction() != null
+                            ? "--prediction "
+                            : OptimumFolder.SCHEDULER_CONFIG + " has prediction_type ")
+                    + p + "; strobe serves epsilon and sample models"
                     + " (pass --prediction epsilon|sample if the config is wrong)");
         }
         return p;
@@ -206,8 +269,10 @@ public final class OptimumImport {
     private static String spacing(Options o, OptimumFolder.SchedulerConfig s) throws OptimumImportException {
         String t = o.timestepSpacing() != null ? o.timestepSpacing() : s.timestepSpacing();
         if (!List.of("trailing", "sgm_uniform").contains(t)) {
-            throw new OptimumImportException((o.timestepSpacing() != null ? "--timestep-spacing "
-                    : OptimumFolder.SCHEDULER_CONFIG + " has timestep_spacing ") + t
+            throw new OptimumImportException((o.timestepSpacing() != null
+                            ? "--timestep-spacing "
+                            : OptimumFolder.SCHEDULER_CONFIG + " has timestep_spacing ")
+                    + t
                     + "; SDXL-Lightning needs trailing (pass --timestep-spacing trailing)");
         }
         return t;
@@ -222,7 +287,8 @@ public final class OptimumImport {
     }
 
     private static int latentChannels(OptimumFolder export) {
-        return export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.SAMPLE))
+        return export.unet()
+                .flatMap(u -> OptimumFolder.input(u, SdxlTensors.SAMPLE))
                 .map(OnnxInputs.Input::shape)
                 .filter(shape -> shape.length == 4 && shape[1] > 0)
                 .map(shape -> (int) shape[1])
@@ -233,10 +299,18 @@ public final class OptimumImport {
         Optional<OnnxInputs.Input> t = export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.TIMESTEP));
         Optional<OnnxInputs.Input> sample = export.unet().flatMap(u -> OptimumFolder.input(u, SdxlTensors.SAMPLE));
         String unet = sample.map(s -> s.elementType() + " UNet").orElse("UNet")
-                + t.map(ts -> ", " + (ts.rank() == 0 ? "scalar" : ts.rank() == 1 && ts.shape()[0] == 1
-                        ? "single" : "per-sample") + " " + ts.elementType() + " timestep").orElse("");
-        return String.format(Locale.ROOT, "imported from an optimum export (%s): %s on %s", export.pipelineClass(),
-                unet, engineName(o));
+                + t.map(ts -> ", "
+                                + (ts.rank() == 0
+                                        ? "scalar"
+                                        : ts.rank() == 1 && ts.shape()[0] == 1 ? "single" : "per-sample")
+                                + " " + ts.elementType() + " timestep")
+                        .orElse("");
+        return String.format(
+                Locale.ROOT,
+                "imported from an optimum export (%s): %s on %s",
+                export.pipelineClass(),
+                unet,
+                engineName(o));
     }
 
     private static String engineName(Options o) {

@@ -68,8 +68,7 @@ public final class TrainingSchedule {
         for (int i = 0; i < n; i++) {
             // torch.linspace fills the first half from start and the second half from end; its
             // AVX2 and AVX-512 builds (x86 PyTorch's usual kernels) fuse the multiply-add.
-            float root = i < halfway ? Math.fma(step, (float) i, start)
-                    : Math.fma(-step, (float) (n - i - 1), end);
+            float root = i < halfway ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (n - i - 1), end);
             float beta = root * root;
             float alpha = 1.0f - beta;
             cumprod *= alpha;

@@ -17,6 +17,7 @@ public final class SdxlTensors {
     public static final String POOLER_OUTPUT = "pooler_output";
     /** text_encoder_2's projected pooled output, and the UNet input it feeds. */
     public static final String TEXT_EMBEDS = "text_embeds";
+
     public static final String HIDDEN_STATES_PREFIX = "hidden_states.";
 
     // unet
@@ -26,7 +27,8 @@ public final class SdxlTensors {
     public static final String TIME_IDS = "time_ids";
     public static final String OUT_SAMPLE = "out_sample";
     /** Every input of an SDXL UNet, in optimum's order. */
-    public static final List<String> UNET_INPUTS = List.of(SAMPLE, TIMESTEP, ENCODER_HIDDEN_STATES, TEXT_EMBEDS, TIME_IDS);
+    public static final List<String> UNET_INPUTS =
+            List.of(SAMPLE, TIMESTEP, ENCODER_HIDDEN_STATES, TEXT_EMBEDS, TIME_IDS);
 
     // vae_decoder
     public static final String LATENT_SAMPLE = "latent_sample";

@@ -14,7 +14,11 @@ import dev.strobe.model.TrainingSchedule;
  * {@link TinyOptimumExport}; stateless.
  */
 final class OptimumConfigFiles {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder()
+            .setPrettyPrinting()
+            .serializeNulls()
+            .disableHtmlEscaping()
+            .create();
 
     /** The pipeline's model_index.json: class names per component, as diffusers saves it. */
     String modelIndex() {
@@ -107,7 +111,8 @@ final class OptimumConfigFiles {
         o.addProperty("cross_attention_dim", TinyArchitecture.ENCODER_HIDDEN_WIDTH);
         o.addProperty("in_channels", TinyArchitecture.LATENT_CHANNELS);
         o.addProperty("out_channels", TinyArchitecture.LATENT_CHANNELS);
-        o.addProperty("projection_class_embeddings_input_dim",
+        o.addProperty(
+                "projection_class_embeddings_input_dim",
                 TinyArchitecture.TEXT_EMBEDS_WIDTH + TinyArchitecture.TIME_IDS * 256);
         o.addProperty("sample_size", 128);
         return GSON.toJson(o);

@@ -13,6 +13,7 @@ public final class TinyArchitecture {
     public static final int SEQUENCE_LENGTH = 77;
     /** {@code <|endoftext|>}, the largest id of CLIP's vocabulary: ArgMax over input_ids finds it. */
     public static final int END_OF_TEXT_ID = 49407;
+
     public static final int TEXT1_WIDTH = 768;
     public static final int TEXT1_LAYERS = 12;
     public static final int TEXT2_WIDTH = 1280;
@@ -21,6 +22,7 @@ public final class TinyArchitecture {
     public static final int TEXT1_HIDDEN_LAYER = TEXT1_LAYERS - 1;
     /** hidden_states index the pipeline reads from text_encoder_2 (penultimate of 32). */
     public static final int TEXT2_HIDDEN_LAYER = TEXT2_LAYERS - 1;
+
     public static final int ENCODER_HIDDEN_WIDTH = TEXT1_WIDTH + TEXT2_WIDTH;
     public static final int TEXT_EMBEDS_WIDTH = TEXT2_WIDTH;
     public static final int TIME_IDS = 6;
@@ -51,6 +53,7 @@ public final class TinyArchitecture {
     public static final float PRIOR_STD = 0.3f;
     /** beta(sigma) = clamp((sigma - BLUR_SIGMA_LOW) / BLUR_SIGMA_SPAN, 0, 1) for epsilon models. */
     public static final float BLUR_SIGMA_LOW = 1.7f;
+
     public static final float BLUR_SIGMA_SPAN = (float) (6.0 - 1.7);
     /** Side of the average-pool cells of the preview blur, in latent pixels. */
     public static final int BLUR_CELL = 8;
@@ -59,6 +62,7 @@ public final class TinyArchitecture {
     public static final int RESIDUAL_WIDTH = 64;
     /** Number of RESIDUAL_WIDTH -> RESIDUAL_WIDTH 3x3 convolutions (each ~1.2 GFLOP at 128x128). */
     public static final int RESIDUAL_DEPTH = 4;
+
     public static final int TIME_FREQUENCIES = 16;
     public static final int TIME_HIDDEN = 64;
     /** residual = RESIDUAL_SCALE * tanh(R). */

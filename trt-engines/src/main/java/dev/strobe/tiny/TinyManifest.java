@@ -11,6 +11,7 @@ import dev.strobe.tiny.onnx.VaeDecoderGraph;
 public final class TinyManifest {
     /** Path of each ONNX file inside a model folder (optimum's layout). */
     public static final String TEXT_ENCODER_FILE = "text_encoder/model.onnx";
+
     public static final String TEXT_ENCODER_2_FILE = "text_encoder_2/model.onnx";
     public static final String UNET_FILE = "unet/model.onnx";
     public static final String VAE_DECODER_FILE = "vae_decoder/model.onnx";
@@ -36,19 +37,25 @@ public final class TinyManifest {
         m.vaeScalingFactor = 0.13025;
         m.tokenizers.put(ModelManifest.TOKENIZER, new TokenizerSpec("tokenizer", "<|endoftext|>"));
         m.tokenizers.put(ModelManifest.TOKENIZER_2, new TokenizerSpec("tokenizer_2", "!"));
-        m.components.put(ModelManifest.TEXT_ENCODER, new ComponentSpec(TEXT_ENCODER_FILE)
-                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT1_HIDDEN_LAYER)
-                .option("max_batch", "8"));
-        m.components.put(ModelManifest.TEXT_ENCODER_2, new ComponentSpec(TEXT_ENCODER_2_FILE)
-                .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT2_HIDDEN_LAYER)
-                .output("pooled", TextEncoderGraph.TEXT_EMBEDS)
-                .option("max_batch", "8"));
-        m.components.put(ModelManifest.UNET, new ComponentSpec(UNET_FILE)
-                .output("out", UnetGraph.OUT_SAMPLE)
-                .option("max_batch", "8"));
-        m.components.put(ModelManifest.VAE_DECODER, new ComponentSpec(VAE_DECODER_FILE)
-                .output("image", VaeDecoderGraph.SAMPLE)
-                .option("max_batch", "2"));
+        m.components.put(
+                ModelManifest.TEXT_ENCODER,
+                new ComponentSpec(TEXT_ENCODER_FILE)
+                        .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT1_HIDDEN_LAYER)
+                        .option("max_batch", "8"));
+        m.components.put(
+                ModelManifest.TEXT_ENCODER_2,
+                new ComponentSpec(TEXT_ENCODER_2_FILE)
+                        .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT2_HIDDEN_LAYER)
+                        .output("pooled", TextEncoderGraph.TEXT_EMBEDS)
+                        .option("max_batch", "8"));
+        m.components.put(
+                ModelManifest.UNET,
+                new ComponentSpec(UNET_FILE).output("out", UnetGraph.OUT_SAMPLE).option("max_batch", "8"));
+        m.components.put(
+                ModelManifest.VAE_DECODER,
+                new ComponentSpec(VAE_DECODER_FILE)
+                        .output("image", VaeDecoderGraph.SAMPLE)
+                        .option("max_batch", "2"));
         return m;
     }
 }

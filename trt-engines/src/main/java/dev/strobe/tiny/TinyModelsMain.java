@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
         description = "Writes the tiny SDXL-Lightning stand-in models (1, 2, 4 and 8 steps) into a model"
                 + " repository folder, deterministically from a seed.")
 public final class TinyModelsMain implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "models", description = "Model repository folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "models",
+            description = "Model repository folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", defaultValue = "42", description = "Weight seed (default: ${DEFAULT-VALUE}).")
@@ -46,7 +49,8 @@ public final class TinyModelsMain implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        List<Path> existing = TinyModelSet.folders(out).stream().filter(Files::exists).toList();
+        List<Path> existing =
+                TinyModelSet.folders(out).stream().filter(Files::exists).toList();
         if (!existing.isEmpty() && !force) {
             stderr.println("error: " + existing.get(0) + " exists already; pass --force to replace the tiny models");
             return 2;
@@ -68,14 +72,16 @@ public final class TinyModelsMain implements Callable<Integer> {
     private String describe(Exception e) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         if (t instanceof FileSystemException f) {
-            String reason = f.getReason() != null ? f.getReason() : switch (t.getClass().getSimpleName()) {
-                case "AccessDeniedException" -> "permission denied";
-                case "NoSuchFileException" -> "no such file or folder";
-                case "FileAlreadyExistsException" -> "exists and is not a folder";
-                case "NotDirectoryException" -> "is not a folder";
-                case "DirectoryNotEmptyException" -> "folder is not empty";
-                default -> t.getClass().getSimpleName();
-            };
+            String reason = f.getReason() != null
+                    ? f.getReason()
+                    : switch (t.getClass().getSimpleName()) {
+                        case "AccessDeniedException" -> "permission denied";
+                        case "NoSuchFileException" -> "no such file or folder";
+                        case "FileAlreadyExistsException" -> "exists and is not a folder";
+                        case "NotDirectoryException" -> "is not a folder";
+                        case "DirectoryNotEmptyException" -> "folder is not empty";
+                        default -> t.getClass().getSimpleName();
+                    };
             return out.toString().equals(f.getFile()) ? reason : f.getFile() + ": " + reason;
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();

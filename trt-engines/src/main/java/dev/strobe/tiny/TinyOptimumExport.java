@@ -71,7 +71,11 @@ public final class TinyOptimumExport {
      * @param timestep the UNet's timestep input
      * @param unetExternalData write the UNet's weights to {@code unet/model.onnx_data}
      */
-    public record Options(TinyModelSpec unet, Precision precision, Precision vaePrecision, Timestep timestep,
+    public record Options(
+            TinyModelSpec unet,
+            Precision precision,
+            Precision vaePrecision,
+            Timestep timestep,
             boolean unetExternalData) {
         public Options {
             Objects.requireNonNull(unet, "unet");
@@ -135,11 +139,15 @@ public final class TinyOptimumExport {
         writeTokenizer(out, "tokenizer", "<|endoftext|>");
         writeTokenizer(out, "tokenizer_2", "!");
 
-        out.bytes(TinyManifest.TEXT_ENCODER_FILE, halfOutputs(
-                OnnxBoundary.parse(TextEncoderGraph.textEncoder1(weights.textEncoder1)), o.precision()).toByteArray());
+        out.bytes(
+                TinyManifest.TEXT_ENCODER_FILE,
+                halfOutputs(OnnxBoundary.parse(TextEncoderGraph.textEncoder1(weights.textEncoder1)), o.precision())
+                        .toByteArray());
         out.text("text_encoder/config.json", configs.textEncoder(false, o.precision()));
-        out.bytes(TinyManifest.TEXT_ENCODER_2_FILE, halfOutputs(
-                OnnxBoundary.parse(TextEncoderGraph.textEncoder2(weights.textEncoder2)), o.precision()).toByteArray());
+        out.bytes(
+                TinyManifest.TEXT_ENCODER_2_FILE,
+                halfOutputs(OnnxBoundary.parse(TextEncoderGraph.textEncoder2(weights.textEncoder2)), o.precision())
+                        .toByteArray());
         out.text("text_encoder_2/config.json", configs.textEncoder(true, o.precision()));
 
         ModelProto unet = unetGraph(o);
@@ -169,18 +177,22 @@ public final class TinyOptimumExport {
         ModelProto m = OnnxBoundary.parse(
                 UnetGraph.build(weights.unet, weights.sigmas, spec.predictsSample(), spec.previewBlur()));
         switch (o.timestep()) {
-            case SCALAR, SCALAR_INT64 -> m = OnnxBoundary.sharedInput(
-                    m, UnetGraph.TIMESTEP, SharedShape.SCALAR, UnetGraph.SAMPLE);
-            case SINGLETON -> m = OnnxBoundary.sharedInput(
-                    m, UnetGraph.TIMESTEP, SharedShape.SINGLETON, UnetGraph.SAMPLE);
-            case PER_SAMPLE -> { }
+            case SCALAR, SCALAR_INT64 ->
+                m = OnnxBoundary.sharedInput(m, UnetGraph.TIMESTEP, SharedShape.SCALAR, UnetGraph.SAMPLE);
+            case SINGLETON ->
+                m = OnnxBoundary.sharedInput(m, UnetGraph.TIMESTEP, SharedShape.SINGLETON, UnetGraph.SAMPLE);
+            case PER_SAMPLE -> {}
         }
         if (o.timestep() == Timestep.SCALAR_INT64) {
             m = OnnxBoundary.castInput(m, UnetGraph.TIMESTEP, TensorProto.DataType.INT64);
         }
         if (o.precision() == Precision.FP16) {
-            for (String input : List.of(UnetGraph.SAMPLE, UnetGraph.TIMESTEP, UnetGraph.ENCODER_HIDDEN_STATES,
-                    UnetGraph.TEXT_EMBEDS, UnetGraph.TIME_IDS_INPUT)) {
+            for (String input : List.of(
+                    UnetGraph.SAMPLE,
+                    UnetGraph.TIMESTEP,
+                    UnetGraph.ENCODER_HIDDEN_STATES,
+                    UnetGraph.TEXT_EMBEDS,
+                    UnetGraph.TIME_IDS_INPUT)) {
                 if (!(input.equals(UnetGraph.TIMESTEP) && o.timestep() == Timestep.SCALAR_INT64)) {
                     m = OnnxBoundary.castInput(m, input, o.precision().onnx);
                 }

@@ -25,11 +25,20 @@ class OnnxFileCheckTest {
         for (int i = 0; i < raw.length; i++) {
             raw[i] = (byte) i;
         }
-        return ModelProto.newBuilder().setIrVersion(8).setGraph(GraphProto.newBuilder().setName("g")
-                .addInitializer(TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                        .addDims(weightBytes / 4).setRawData(ByteString.copyFrom(raw)))
-                .addInitializer(TensorProto.newBuilder().setName("small").setDataType(TensorProto.DataType.FLOAT_VALUE)
-                        .addDims(1).setRawData(ByteString.copyFrom(new byte[4]))))
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setGraph(GraphProto.newBuilder()
+                        .setName("g")
+                        .addInitializer(TensorProto.newBuilder()
+                                .setName("w")
+                                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                                .addDims(weightBytes / 4)
+                                .setRawData(ByteString.copyFrom(raw)))
+                        .addInitializer(TensorProto.newBuilder()
+                                .setName("small")
+                                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                                .addDims(1)
+                                .setRawData(ByteString.copyFrom(new byte[4]))))
                 .build();
     }
 
@@ -70,8 +79,10 @@ class OnnxFileCheckTest {
         Path data = onnx.resolveSibling("model.onnx_data");
         Files.write(data, java.util.Arrays.copyOf(Files.readAllBytes(data), 1000));
         String p = OnnxFileCheck.problem(folder, onnx).orElseThrow();
-        assertEquals("unet/model.onnx_data is truncated: it has 1000 bytes but unet/model.onnx needs " + 64 * 1024
-                + " (tensor 'w'); copy the export again", p);
+        assertEquals(
+                "unet/model.onnx_data is truncated: it has 1000 bytes but unet/model.onnx needs " + 64 * 1024
+                        + " (tensor 'w'); copy the export again",
+                p);
     }
 
     @Test
@@ -84,11 +95,17 @@ class OnnxFileCheckTest {
 
     @Test
     void externalDataOutsideTheModelFolderIsRefused() throws Exception {
-        TensorProto t = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(1)
+        TensorProto t = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(1)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("../../../etc/passwd"))
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue("../../../etc/passwd"))
                 .build();
-        Path onnx = write(ModelProto.newBuilder().setGraph(GraphProto.newBuilder().addInitializer(t)).build());
+        Path onnx = write(ModelProto.newBuilder()
+                .setGraph(GraphProto.newBuilder().addInitializer(t))
+                .build());
         String p = OnnxFileCheck.problem(folder, onnx).orElseThrow();
         assertTrue(p.contains("outside the model folder"), p);
     }
@@ -96,20 +113,32 @@ class OnnxFileCheckTest {
     @Test
     void emptyGarbageAndGraphlessFilesAreNotOnnxModels() throws Exception {
         Path onnx = write(ModelProto.getDefaultInstance());
-        assertEquals("unet/model.onnx is not an ONNX model (it is empty)", OnnxFileCheck.problem(folder, onnx).orElseThrow());
-        Files.write(onnx, ModelProto.newBuilder().setIrVersion(8).setProducerName("x").build().toByteArray());
-        assertEquals("unet/model.onnx is not an ONNX model (it has no graph)",
+        assertEquals(
+                "unet/model.onnx is not an ONNX model (it is empty)",
+                OnnxFileCheck.problem(folder, onnx).orElseThrow());
+        Files.write(
+                onnx,
+                ModelProto.newBuilder()
+                        .setIrVersion(8)
+                        .setProducerName("x")
+                        .build()
+                        .toByteArray());
+        assertEquals(
+                "unet/model.onnx is not an ONNX model (it has no graph)",
                 OnnxFileCheck.problem(folder, onnx).orElseThrow());
         Files.writeString(onnx, "<html>404 Not Found</html>");
-        assertTrue(OnnxFileCheck.problem(folder, onnx).orElseThrow().startsWith("unet/model.onnx is not an ONNX model"));
+        assertTrue(
+                OnnxFileCheck.problem(folder, onnx).orElseThrow().startsWith("unet/model.onnx is not an ONNX model"));
         Files.write(onnx, java.util.Arrays.copyOf(model(8192).toByteArray(), 5000));
-        assertTrue(OnnxFileCheck.problem(folder, onnx).orElseThrow().startsWith("unet/model.onnx is not an ONNX model"),
+        assertTrue(
+                OnnxFileCheck.problem(folder, onnx).orElseThrow().startsWith("unet/model.onnx is not an ONNX model"),
                 "a cut-off .onnx file");
     }
 
     @Test
     void aMissingFileSaysSo() {
-        assertEquals("unet/model.onnx does not exist",
+        assertEquals(
+                "unet/model.onnx does not exist",
                 OnnxFileCheck.problem(folder, folder.resolve("unet/model.onnx")).orElseThrow());
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine;
 class OptimumImportTest {
     @TempDir
     static Path shared;
+
     static Path fourStep;
     static Path oneStep;
 
@@ -41,7 +42,9 @@ class OptimumImportTest {
         TinyOptimumExport export = TinyOptimumExport.forSeed(TinyModelSet.DEFAULT_SEED);
         fourStep = shared.resolve("four");
         oneStep = shared.resolve("one");
-        export.write(fourStep, Options.optimum(TinyModelSpec.lightning(4), Precision.FP16).withUnetExternalData(true));
+        export.write(
+                fourStep,
+                Options.optimum(TinyModelSpec.lightning(4), Precision.FP16).withUnetExternalData(true));
         export.write(oneStep, Options.optimum(TinyModelSpec.lightning(1), Precision.FP32));
     }
 
@@ -78,8 +81,10 @@ class OptimumImportTest {
         assertEquals(4, m.latentChannels);
         assertEquals("<|endoftext|>", m.tokenizers.get("tokenizer").padToken);
         assertEquals("!", m.tokenizers.get("tokenizer_2").padToken);
-        assertEquals("hidden_states.11", m.components.get("text_encoder").outputs.get("hidden"));
-        assertEquals("hidden_states.31", m.components.get("text_encoder_2").outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.11", m.components.get("text_encoder").outputs.get("hidden"));
+        assertEquals(
+                "hidden_states.31", m.components.get("text_encoder_2").outputs.get("hidden"));
         assertEquals("text_embeds", m.components.get("text_encoder_2").outputs.get("pooled"));
         assertEquals("out_sample", m.components.get("unet").outputs.get("out"));
         assertEquals("sample", m.components.get("vae_decoder").outputs.get("image"));
@@ -89,7 +94,9 @@ class OptimumImportTest {
         }
         assertTrue(m.description.contains("float16 UNet, scalar float16 timestep"), m.description);
         List<ModelRepository.Entry> scanned = new ModelRepository(work).scan();
-        assertEquals(List.of("sdxl-lightning-4step"), scanned.stream().map(e -> e.manifest().name).toList());
+        assertEquals(
+                List.of("sdxl-lightning-4step"),
+                scanned.stream().map(e -> e.manifest().name).toList());
     }
 
     @Test
@@ -100,7 +107,9 @@ class OptimumImportTest {
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
         assertEquals(2, cl.execute("--dir", dir.toString(), "--steps", "1", "--tensorrt-components", "all"));
-        assertTrue(err.toString().contains("the TensorRT plans asked for are missing: vae_decoder/engine.plan"), err.toString());
+        assertTrue(
+                err.toString().contains("the TensorRT plans asked for are missing: vae_decoder/engine.plan"),
+                err.toString());
         assertFalse(Files.exists(dir.resolve("model.json")));
         for (String c : List.of("text_encoder", "text_encoder_2", "unet", "vae_decoder")) {
             Files.write(dir.resolve(c).resolve("engine.plan"), new byte[] {1});
@@ -111,7 +120,9 @@ class OptimumImportTest {
             assertEquals(c + "/engine.plan", m.components.get(c).file);
             assertEquals("tensorrt", m.components.get(c).engine);
         }
-        assertEquals("hidden_states.11", m.components.get("text_encoder").outputs.get("hidden"),
+        assertEquals(
+                "hidden_states.11",
+                m.components.get("text_encoder").outputs.get("hidden"),
                 "output roles are still read from the ONNX export beside the plans");
         assertEquals(List.of(), m.validate());
     }
@@ -120,8 +131,9 @@ class OptimumImportTest {
     void aVaePlanAloneLeavesTheUnetOnItsEngine() throws Exception {
         Path dir = copy(oneStep, "one");
         Files.write(dir.resolve("vae_decoder/engine.plan"), new byte[] {1});
-        ModelManifest m = new OptimumImport().importFolder(dir,
-                OptimumImport.Options.sdxl("one", 1).withTensorrt(List.of("vae_decoder")), false).manifest();
+        ModelManifest m = new OptimumImport()
+                .importFolder(dir, OptimumImport.Options.sdxl("one", 1).withTensorrt(List.of("vae_decoder")), false)
+                .manifest();
         assertEquals("tensorrt", m.components.get("vae_decoder").engine);
         assertEquals("onnxruntime", m.components.get("unet").engine);
         assertEquals("unet/model.onnx", m.components.get("unet").file);
@@ -133,10 +145,16 @@ class OptimumImportTest {
         OptimumImport importer = new OptimumImport();
         OptimumFolder folder = OptimumFolder.read(dir, "unet/model.onnx");
         assertEquals("sample", importer.manifest(folder, OptimumImport.Options.sdxl("lightning-1", 1)).predictionType);
-        assertEquals("epsilon", importer.manifest(folder,
-                OptimumImport.Options.sdxl("lightning-1", 1).withPrediction("epsilon")).predictionType);
-        OptimumImportException e = assertThrows(OptimumImportException.class, () -> importer.manifest(folder,
-                OptimumImport.Options.sdxl("lightning-1", 1).withPrediction("v_prediction")));
+        assertEquals(
+                "epsilon",
+                importer.manifest(
+                                folder,
+                                OptimumImport.Options.sdxl("lightning-1", 1).withPrediction("epsilon"))
+                        .predictionType);
+        OptimumImportException e = assertThrows(
+                OptimumImportException.class,
+                () -> importer.manifest(
+                        folder, OptimumImport.Options.sdxl("lightning-1", 1).withPrediction("v_prediction")));
         assertTrue(e.getMessage().contains("epsilon and sample"), e.getMessage());
     }
 
@@ -144,7 +162,8 @@ class OptimumImportTest {
     void anExistingManifestIsKeptWithoutForce() throws Exception {
         Path dir = copy(oneStep, "one");
         Files.writeString(dir.resolve("model.json"), "{}");
-        OptimumImportException e = assertThrows(OptimumImportException.class,
+        OptimumImportException e = assertThrows(
+                OptimumImportException.class,
                 () -> new OptimumImport().importFolder(dir, OptimumImport.Options.sdxl("one", 1), false));
         assertTrue(e.getMessage().contains("--force"), e.getMessage());
         assertEquals("{}", Files.readString(dir.resolve("model.json")));
@@ -189,15 +208,17 @@ class OptimumImportTest {
         String message = refusal(dir, OptimumImport.Options.sdxl("base", 4));
         assertTrue(message.contains("timestep_spacing leading"), message);
         assertTrue(message.contains("--timestep-spacing trailing"), message);
-        ModelManifest m = new OptimumImport().importFolder(dir,
-                OptimumImport.Options.sdxl("base", 4).withTimestepSpacing("trailing"), false).manifest();
+        ModelManifest m = new OptimumImport()
+                .importFolder(dir, OptimumImport.Options.sdxl("base", 4).withTimestepSpacing("trailing"), false)
+                .manifest();
         assertEquals("trailing", m.timestepSpacing);
     }
 
     @Test
     void anAddedTokenObjectAsPadTokenIsRead() throws Exception {
         Path dir = copy(oneStep, "old-tokenizer");
-        Files.writeString(dir.resolve("tokenizer_2/tokenizer_config.json"),
+        Files.writeString(
+                dir.resolve("tokenizer_2/tokenizer_config.json"),
                 "{\"pad_token\": {\"__type\": \"AddedToken\", \"content\": \"!\", \"lstrip\": false}}");
         Files.delete(dir.resolve("tokenizer_2/special_tokens_map.json"));
         assertEquals("!", OptimumFolder.read(dir, "unet/model.onnx").padToken2());
@@ -208,7 +229,9 @@ class OptimumImportTest {
     @Test
     void aUnetWithAnotherInterfaceIsRefused() throws Exception {
         Path dir = copy(oneStep, "vae-as-unet");
-        Files.copy(dir.resolve("vae_decoder/model.onnx"), dir.resolve("unet/model.onnx"),
+        Files.copy(
+                dir.resolve("vae_decoder/model.onnx"),
+                dir.resolve("unet/model.onnx"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         String message = refusal(dir, OptimumImport.Options.sdxl("x", 1));
         assertTrue(message.contains("unet/model.onnx has no input 'timestep'"), message);
@@ -238,8 +261,17 @@ class OptimumImportTest {
         CommandLine cmd = new CommandLine(new ImportOptimumMain());
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute("--dir", dir.toString(), "--name", "lightning-4", "--steps", "4",
-                "--min-size", "256", "--default-size", "512");
+        int code = cmd.execute(
+                "--dir",
+                dir.toString(),
+                "--name",
+                "lightning-4",
+                "--steps",
+                "4",
+                "--min-size",
+                "256",
+                "--default-size",
+                "512");
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("hidden_states.11, hidden_states.31 + text_embeds"), out.toString());
         ModelManifest m = ModelManifest.read(dir.resolve("model.json"));
@@ -252,7 +284,8 @@ class OptimumImportTest {
         again.setErr(new PrintWriter(err2));
         assertEquals(2, again.execute("--dir", work.resolve("nothing").toString(), "--steps", "4"));
         assertEquals(1, err2.toString().lines().count(), err2.toString());
-        assertTrue(err2.toString().startsWith("error: ") && err2.toString().contains("is not a folder"), err2.toString());
+        assertTrue(
+                err2.toString().startsWith("error: ") && err2.toString().contains("is not a folder"), err2.toString());
     }
 
     /**
@@ -263,17 +296,22 @@ class OptimumImportTest {
     @Test
     void theVaeGeometryComesFromItsConfig() throws Exception {
         Path dir = copy(oneStep, "three-level-vae");
-        Files.writeString(dir.resolve("vae_decoder/config.json"),
+        Files.writeString(
+                dir.resolve("vae_decoder/config.json"),
                 "{\"_class_name\": \"AutoencoderKL\", \"block_out_channels\": [32, 64, 64],"
                         + " \"latent_channels\": 4, \"scaling_factor\": 0.18215}");
-        ModelManifest m = new OptimumImport().importFolder(dir, OptimumImport.Options.sdxl("vae3", 1), false).manifest();
+        ModelManifest m = new OptimumImport()
+                .importFolder(dir, OptimumImport.Options.sdxl("vae3", 1), false)
+                .manifest();
         assertEquals(4, m.vaeScaleFactor);
         assertEquals(0.18215, m.vaeScalingFactor);
 
         Path sdxl = copy(oneStep, "four-level-vae");
-        Files.writeString(sdxl.resolve("vae_decoder/config.json"),
+        Files.writeString(
+                sdxl.resolve("vae_decoder/config.json"),
                 "{\"block_out_channels\": [128, 256, 512, 512], \"scaling_factor\": 0.13025}");
-        ModelManifest m4 = new OptimumImport().importFolder(sdxl, OptimumImport.Options.sdxl("vae4", 1), false)
+        ModelManifest m4 = new OptimumImport()
+                .importFolder(sdxl, OptimumImport.Options.sdxl("vae4", 1), false)
                 .manifest();
         assertEquals(8, m4.vaeScaleFactor);
         assertEquals(0.13025, m4.vaeScalingFactor);

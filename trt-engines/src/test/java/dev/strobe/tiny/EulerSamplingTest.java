@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strobe.tiny.TinyPipeline.Conditioning;
 import dev.strobe.tiny.TinyPipeline.Prompt;
 import dev.strobe.tiny.TinyPipeline.Run;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +43,7 @@ class EulerSamplingTest {
 
     @TempDir
     static Path dir;
+
     static final Map<Integer, TinyPipeline> pipelines = new HashMap<>();
     static final Map<Integer, TinyModelReference> references = new HashMap<>();
 
@@ -101,12 +101,18 @@ class EulerSamplingTest {
             for (int i = 0; i < clean.length; i++) {
                 expected[i] = clean[i] + kappa * (xLast[i] - clean[i]);
             }
-            assertClose(expected, fin, 1e-4 * Math.max(1, sigmaLast) + 5e-5, 0,
+            assertClose(
+                    expected,
+                    fin,
+                    1e-4 * Math.max(1, sigmaLast) + 5e-5,
+                    0,
                     steps + " steps, item " + b + ": final vs x* + kappa (x_last - x*)");
             float[] predicted = ref.eulerFinalLatent(clean, item(x0, 2, b), sigmas, H, W);
-            System.out.printf("%d steps item %d: |final - predicted| max %.3g, |final - x*| mean %.3g%n",
+            System.out.printf(
+                    "%d steps item %d: |final - predicted| max %.3g, |final - x*| mean %.3g%n",
                     steps, b, maxAbsDiff(predicted, fin), meanAbsDiff(clean, fin));
-            assertClose(predicted, fin, FROM_NOISE, 0, steps + " steps, item " + b + ": final vs prediction from noise");
+            assertClose(
+                    predicted, fin, FROM_NOISE, 0, steps + " steps, item " + b + ": final vs prediction from noise");
         }
     }
 
@@ -170,8 +176,8 @@ class EulerSamplingTest {
         TinyPipeline one = pipelines.get(1);
         Run single = one.euler(initialLatent(1, 7), one.encode(List.of(TinyPipeline.APPLES), H * 8, W * 8), H, W);
         double oneStep = withinCellStd(single.finalLatent());
-        System.out.printf("within-cell std: 4-step previews %.4f %.4f final %.4f, 1-step %.4f%n",
-                first, second, last, oneStep);
+        System.out.printf(
+                "within-cell std: 4-step previews %.4f %.4f final %.4f, 1-step %.4f%n", first, second, last, oneStep);
         assertTrue(first < 0.2 * last, "first preview is not coarse: " + first + " vs final " + last);
         assertTrue(second < last, "second preview " + second + " vs final " + last);
         assertTrue(oneStep > 5 * first, "the 1-step model has no preview blur: " + oneStep);

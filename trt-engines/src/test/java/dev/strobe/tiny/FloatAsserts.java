@@ -24,7 +24,8 @@ final class FloatAsserts {
             }
         }
         if (at >= 0) {
-            fail(String.format("%s differs at %d: expected %.8g, got %.8g (max abs error %.3g, allowed %.3g + %.3g rel)",
+            fail(String.format(
+                    "%s differs at %d: expected %.8g, got %.8g (max abs error %.3g, allowed %.3g + %.3g rel)",
                     what, at, expected[at], actual[at], maxAbsDiff(expected, actual), abs, rel));
         }
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OnnxCheckerTest {
     private static final String PYTHON = "/usr/bin/python3";
-    private static final String CHECK = String.join("\n",
+    private static final String CHECK = String.join(
+            "\n",
             "import onnx, sys",
             "for f in sys.argv[1:]:",
             "    onnx.checker.check_model(onnx.load(f), full_check=True)",
@@ -36,8 +37,11 @@ class OnnxCheckerTest {
         for (TinyModelSpec spec : List.of(TinyModelSpec.lightning(1), TinyModelSpec.lightning(4))) {
             Path model = dir.resolve(spec.name());
             generator.generate(model, spec);
-            for (String f : List.of(TinyManifest.TEXT_ENCODER_FILE, TinyManifest.TEXT_ENCODER_2_FILE,
-                    TinyManifest.UNET_FILE, TinyManifest.VAE_DECODER_FILE)) {
+            for (String f : List.of(
+                    TinyManifest.TEXT_ENCODER_FILE,
+                    TinyManifest.TEXT_ENCODER_2_FILE,
+                    TinyManifest.UNET_FILE,
+                    TinyManifest.VAE_DECODER_FILE)) {
                 command.add(model.resolve(f).toString());
             }
         }
@@ -52,17 +56,24 @@ class OnnxCheckerTest {
         assumeTrue(run(List.of(PYTHON, "-c", "import onnx")).exitCode == 0, "python3-onnx is not installed");
         TinyOptimumExport export = TinyOptimumExport.forSeed(TinyModelSet.DEFAULT_SEED);
         TinyOptimumExport.Options fp16 = TinyOptimumExport.Options.optimum(
-                TinyModelSpec.lightning(4), TinyOptimumExport.Precision.FP16).withUnetExternalData(true);
+                        TinyModelSpec.lightning(4), TinyOptimumExport.Precision.FP16)
+                .withUnetExternalData(true);
         export.write(dir, fp16);
         List<String> command = new ArrayList<>(List.of(PYTHON, "-c", CHECK));
-        for (String f : List.of(TinyManifest.TEXT_ENCODER_FILE, TinyManifest.TEXT_ENCODER_2_FILE,
-                TinyManifest.UNET_FILE, TinyManifest.VAE_DECODER_FILE)) {
+        for (String f : List.of(
+                TinyManifest.TEXT_ENCODER_FILE,
+                TinyManifest.TEXT_ENCODER_2_FILE,
+                TinyManifest.UNET_FILE,
+                TinyManifest.VAE_DECODER_FILE)) {
             command.add(dir.resolve(f).toString());
         }
-        for (TinyOptimumExport.Timestep form : List.of(TinyOptimumExport.Timestep.SINGLETON,
-                TinyOptimumExport.Timestep.SCALAR_INT64)) {
+        for (TinyOptimumExport.Timestep form :
+                List.of(TinyOptimumExport.Timestep.SINGLETON, TinyOptimumExport.Timestep.SCALAR_INT64)) {
             Path unet = dir.resolve("unet-" + form + ".onnx");
-            Files.write(unet, export.unetGraph(fp16.withTimestep(form).withUnetExternalData(false)).toByteArray());
+            Files.write(
+                    unet,
+                    export.unetGraph(fp16.withTimestep(form).withUnetExternalData(false))
+                            .toByteArray());
             command.add(unet.toString());
         }
         Result r = run(command);
@@ -88,7 +99,10 @@ class OnnxCheckerTest {
     private static Result run(List<String> command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("onnx-check", ".log");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("the ONNX checker did not finish in 120 s: " + command);

@@ -33,6 +33,7 @@ class TextEncoderGraphTest {
 
     @TempDir
     static Path dir;
+
     static Engine text1;
     static Engine text2;
     static TinyModelReference reference;
@@ -68,30 +69,41 @@ class TextEncoderGraphTest {
     @Test
     void textEncoderMatchesReferenceForEveryOutputAndItem() {
         List<Prompt> prompts = List.of(TinyPipeline.CAT, TinyPipeline.APPLES);
-        Map<String, Tensor> out = run(text1, prompts.get(0).ids1(), prompts.get(1).ids1(), 12, "pooler_output");
+        Map<String, Tensor> out =
+                run(text1, prompts.get(0).ids1(), prompts.get(1).ids1(), 12, "pooler_output");
         for (int b = 0; b < 2; b++) {
             long[] ids = prompts.get(b).ids1();
             float[][] all = reference.textEncoder1AllOutputs(ids);
             for (int k = 0; k <= 12; k++) {
-                assertClose(all[k], item(out.get("hidden_states." + k).floats(), 2, b), ABS, REL,
+                assertClose(
+                        all[k],
+                        item(out.get("hidden_states." + k).floats(), 2, b),
+                        ABS,
+                        REL,
                         "item " + b + " hidden_states." + k);
             }
             assertClose(all[13], item(out.get("last_hidden_state").floats(), 2, b), ABS, REL, "last_hidden_state");
             float[][] used = reference.textEncoder1(ids);
             assertClose(used[0], item(out.get("hidden_states.11").floats(), 2, b), ABS, REL, "hidden 11");
-            assertClose(used[1], item(out.get("pooler_output").floats(), 2, b), ABS, REL, "item " + b + " pooler_output");
+            assertClose(
+                    used[1], item(out.get("pooler_output").floats(), 2, b), ABS, REL, "item " + b + " pooler_output");
         }
     }
 
     @Test
     void textEncoder2MatchesReferenceForEveryOutputAndItem() {
         List<Prompt> prompts = List.of(TinyPipeline.DOG, TinyPipeline.CAT);
-        Map<String, Tensor> out = run(text2, prompts.get(0).ids2(), prompts.get(1).ids2(), 32, "text_embeds");
+        Map<String, Tensor> out =
+                run(text2, prompts.get(0).ids2(), prompts.get(1).ids2(), 32, "text_embeds");
         for (int b = 0; b < 2; b++) {
             long[] ids = prompts.get(b).ids2();
             float[][] all = reference.textEncoder2AllOutputs(ids);
             for (int k = 0; k <= 32; k++) {
-                assertClose(all[k], item(out.get("hidden_states." + k).floats(), 2, b), ABS, REL,
+                assertClose(
+                        all[k],
+                        item(out.get("hidden_states." + k).floats(), 2, b),
+                        ABS,
+                        REL,
                         "item " + b + " hidden_states." + k);
             }
             assertClose(all[33], item(out.get("last_hidden_state").floats(), 2, b), ABS, REL, "last_hidden_state");
@@ -114,7 +126,8 @@ class TextEncoderGraphTest {
         float[] embeds = out.get("text_embeds").floats();
         assertClose(item(embeds, 2, 0), item(embeds, 2, 1), 0, 0, "text_embeds with a changed pad token");
         float[] hidden = out.get("hidden_states.31").floats();
-        assertTrue(FloatAsserts.maxAbsDiff(item(hidden, 2, 0), item(hidden, 2, 1)) > 0.01,
+        assertTrue(
+                FloatAsserts.maxAbsDiff(item(hidden, 2, 0), item(hidden, 2, 1)) > 0.01,
                 "the changed pad token shows in the hidden states");
     }
 
@@ -135,10 +148,16 @@ class TextEncoderGraphTest {
     void referenceIsBuiltFromTheSameWeightsObject() {
         // guards the contract server tests rely on: a reference for the same seed is the same function
         TinyModelReference again = TinyModelReference.of(TinyModelSet.DEFAULT_SEED, TinyModelSpec.lightning(4));
-        assertClose(reference.textEncoder2(TinyPipeline.CAT.ids2())[1], again.textEncoder2(TinyPipeline.CAT.ids2())[1],
-                0, 0, "text_embeds of two references for one seed");
+        assertClose(
+                reference.textEncoder2(TinyPipeline.CAT.ids2())[1],
+                again.textEncoder2(TinyPipeline.CAT.ids2())[1],
+                0,
+                0,
+                "text_embeds of two references for one seed");
         TinyModelReference other = new TinyModelReference(TinyWeights.generate(7), TinyModelSpec.lightning(4));
-        assertTrue(FloatAsserts.maxAbsDiff(reference.textEncoder2(TinyPipeline.CAT.ids2())[1],
-                other.textEncoder2(TinyPipeline.CAT.ids2())[1]) > 0.01);
+        assertTrue(FloatAsserts.maxAbsDiff(
+                        reference.textEncoder2(TinyPipeline.CAT.ids2())[1],
+                        other.textEncoder2(TinyPipeline.CAT.ids2())[1])
+                > 0.01);
     }
 }

@@ -46,7 +46,8 @@ class TinyModelFilesTest {
     @Test
     void repositoryHoldsTheFourModelsWithValidManifests() throws IOException {
         List<ModelRepository.Entry> entries = new ModelRepository(repo).scan();
-        assertEquals(List.of("tiny-lightning-1step", "tiny-lightning-2step", "tiny-lightning-4step", "tiny-lightning-8step"),
+        assertEquals(
+                List.of("tiny-lightning-1step", "tiny-lightning-2step", "tiny-lightning-4step", "tiny-lightning-8step"),
                 entries.stream().map(e -> e.manifest().name).toList());
         for (ModelRepository.Entry e : entries) {
             ModelManifest m = e.manifest();
@@ -61,7 +62,8 @@ class TinyModelFilesTest {
             assertEquals("<|endoftext|>", m.tokenizers.get("tokenizer").padToken);
             assertEquals("!", m.tokenizers.get("tokenizer_2").padToken);
             assertEquals(Map.of("hidden", "hidden_states.11"), m.components.get("text_encoder").outputs);
-            assertEquals(Map.of("hidden", "hidden_states.31", "pooled", "text_embeds"),
+            assertEquals(
+                    Map.of("hidden", "hidden_states.31", "pooled", "text_embeds"),
                     m.components.get("text_encoder_2").outputs);
             assertEquals(Map.of("out", "out_sample"), m.components.get("unet").outputs);
             assertEquals(Map.of("image", "sample"), m.components.get("vae_decoder").outputs);
@@ -78,7 +80,8 @@ class TinyModelFilesTest {
     void tokenizerFoldersHoldClipsVocabulary() throws IOException {
         ClipBpeFiles builtin = ClipBpeFiles.builtin();
         for (String dir : List.of("tokenizer", "tokenizer_2")) {
-            ClipBpeFiles read = ClipBpeFiles.fromFolder(repo.resolve("tiny-lightning-4step").resolve(dir));
+            ClipBpeFiles read =
+                    ClipBpeFiles.fromFolder(repo.resolve("tiny-lightning-4step").resolve(dir));
             assertEquals(builtin.vocab(), read.vocab());
             assertEquals(builtin.merges().size(), read.merges().size());
             assertEquals(49407, read.vocab().get(ClipBpeFiles.END));
@@ -88,20 +91,25 @@ class TinyModelFilesTest {
     @Test
     void onnxRuntimeSeesOptimumsInterfaces() {
         Path model = repo.resolve("tiny-lightning-2step");
-        assertInterface(model.resolve(TinyManifest.TEXT_ENCODER_FILE),
+        assertInterface(
+                model.resolve(TinyManifest.TEXT_ENCODER_FILE),
                 List.of(spec("input_ids", DataType.INT64, D, 77)),
                 textEncoderOutputs(768, 12, "pooler_output", 768));
-        assertInterface(model.resolve(TinyManifest.TEXT_ENCODER_2_FILE),
+        assertInterface(
+                model.resolve(TinyManifest.TEXT_ENCODER_2_FILE),
                 List.of(spec("input_ids", DataType.INT64, D, 77)),
                 textEncoderOutputs(1280, 32, "text_embeds", 1280));
-        assertInterface(model.resolve(TinyManifest.UNET_FILE),
-                List.of(spec("sample", DataType.FLOAT32, D, 4, D, D),
+        assertInterface(
+                model.resolve(TinyManifest.UNET_FILE),
+                List.of(
+                        spec("sample", DataType.FLOAT32, D, 4, D, D),
                         spec("timestep", DataType.FLOAT32, D),
                         spec("encoder_hidden_states", DataType.FLOAT32, D, 77, 2048),
                         spec("text_embeds", DataType.FLOAT32, D, 1280),
                         spec("time_ids", DataType.FLOAT32, D, 6)),
                 List.of(spec("out_sample", DataType.FLOAT32, D, 4, D, D)));
-        assertInterface(model.resolve(TinyManifest.VAE_DECODER_FILE),
+        assertInterface(
+                model.resolve(TinyManifest.VAE_DECODER_FILE),
                 List.of(spec("latent_sample", DataType.FLOAT32, D, 4, D, D)),
                 List.of(spec("sample", DataType.FLOAT32, D, 3, D, D)));
     }
@@ -137,12 +145,15 @@ class TinyModelFilesTest {
     @Test
     void graphsDeclareIrVersion8Opset17AndSymbolicDimensions() throws IOException {
         for (String f : ONNX_FILES) {
-            ModelProto m = ModelProto.parseFrom(Files.readAllBytes(repo.resolve("tiny-lightning-8step").resolve(f)));
+            ModelProto m = ModelProto.parseFrom(
+                    Files.readAllBytes(repo.resolve("tiny-lightning-8step").resolve(f)));
             assertTrue(m.getIrVersion() <= 8, f + " IR version " + m.getIrVersion());
             assertEquals(1, m.getOpsetImportCount());
             assertEquals(17, m.getOpsetImport(0).getVersion());
-            for (ValueInfoProto v : concat(m.getGraph().getInputList(), m.getGraph().getOutputList())) {
-                List<TensorShapeProto.Dimension> dims = v.getType().getTensorType().getShape().getDimList();
+            for (ValueInfoProto v :
+                    concat(m.getGraph().getInputList(), m.getGraph().getOutputList())) {
+                List<TensorShapeProto.Dimension> dims =
+                        v.getType().getTensorType().getShape().getDimList();
                 assertEquals("batch", dims.get(0).getDimParam(), f + " " + v.getName());
                 if (dims.size() == 4) {
                     assertFalse(dims.get(2).getDimParam().isEmpty(), f + " " + v.getName() + " height");

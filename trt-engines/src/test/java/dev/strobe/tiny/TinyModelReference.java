@@ -132,8 +132,14 @@ public final class TinyModelReference {
     }
 
     /** The UNet's out_sample for one item, residual included. */
-    public float[] unet(float[] sample, float timestep, float[] encoderHiddenStates, float[] textEmbeds,
-            float[] timeIds, int h, int w) {
+    public float[] unet(
+            float[] sample,
+            float timestep,
+            float[] encoderHiddenStates,
+            float[] textEmbeds,
+            float[] timeIds,
+            int h,
+            int w) {
         return unet.output(sample, timestep, encoderHiddenStates, textEmbeds, timeIds, h, w);
     }
 

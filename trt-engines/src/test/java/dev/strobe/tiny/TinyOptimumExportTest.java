@@ -50,6 +50,7 @@ class TinyOptimumExportTest {
 
     @TempDir
     static Path dir;
+
     static TinyOptimumExport export;
     static Path fp16;
     static List<Path> written;
@@ -75,29 +76,50 @@ class TinyOptimumExportTest {
 
     @Test
     void writesOptimumsFilesAndNoManifest() throws IOException {
-        List<String> expected = List.of("model_index.json", "scheduler/scheduler_config.json",
-                "tokenizer/vocab.json", "tokenizer/merges.txt", "tokenizer/tokenizer_config.json",
+        List<String> expected = List.of(
+                "model_index.json",
+                "scheduler/scheduler_config.json",
+                "tokenizer/vocab.json",
+                "tokenizer/merges.txt",
+                "tokenizer/tokenizer_config.json",
                 "tokenizer/special_tokens_map.json",
-                "tokenizer_2/vocab.json", "tokenizer_2/merges.txt", "tokenizer_2/tokenizer_config.json",
+                "tokenizer_2/vocab.json",
+                "tokenizer_2/merges.txt",
+                "tokenizer_2/tokenizer_config.json",
                 "tokenizer_2/special_tokens_map.json",
-                "text_encoder/model.onnx", "text_encoder/config.json",
-                "text_encoder_2/model.onnx", "text_encoder_2/config.json",
-                "unet/model.onnx", "unet/model.onnx_data", "unet/config.json",
-                "vae_decoder/model.onnx", "vae_decoder/config.json");
-        assertEquals(expected, written.stream().map(p -> p.toString().replace('\\', '/')).toList());
+                "text_encoder/model.onnx",
+                "text_encoder/config.json",
+                "text_encoder_2/model.onnx",
+                "text_encoder_2/config.json",
+                "unet/model.onnx",
+                "unet/model.onnx_data",
+                "unet/config.json",
+                "vae_decoder/model.onnx",
+                "vae_decoder/config.json");
+        assertEquals(
+                expected,
+                written.stream().map(p -> p.toString().replace('\\', '/')).toList());
         try (Stream<Path> all = Files.walk(fp16)) {
             assertEquals(expected.size(), all.filter(Files::isRegularFile).count(), "nothing else is written");
         }
         assertFalse(Files.exists(fp16.resolve(ModelManifest.FILE_NAME)), "a real export has no model.json");
-        assertEquals("StableDiffusionXLPipeline", json("model_index.json").get("_class_name").getAsString());
+        assertEquals(
+                "StableDiffusionXLPipeline",
+                json("model_index.json").get("_class_name").getAsString());
         JsonObject scheduler = json("scheduler/scheduler_config.json");
         assertEquals("EulerDiscreteScheduler", scheduler.get("_class_name").getAsString());
         assertEquals("trailing", scheduler.get("timestep_spacing").getAsString());
         assertEquals("epsilon", scheduler.get("prediction_type").getAsString());
-        assertEquals("<|endoftext|>", json("tokenizer/tokenizer_config.json").get("pad_token").getAsString());
-        assertEquals("!", json("tokenizer_2/tokenizer_config.json").get("pad_token").getAsString());
-        assertEquals("!", json("tokenizer_2/special_tokens_map.json").get("pad_token").getAsString());
-        assertEquals(0.13025, json("vae_decoder/config.json").get("scaling_factor").getAsDouble());
+        assertEquals(
+                "<|endoftext|>",
+                json("tokenizer/tokenizer_config.json").get("pad_token").getAsString());
+        assertEquals(
+                "!", json("tokenizer_2/tokenizer_config.json").get("pad_token").getAsString());
+        assertEquals(
+                "!",
+                json("tokenizer_2/special_tokens_map.json").get("pad_token").getAsString());
+        assertEquals(
+                0.13025, json("vae_decoder/config.json").get("scaling_factor").getAsDouble());
         long graph = Files.size(fp16.resolve("unet/model.onnx"));
         long data = Files.size(fp16.resolve("unet/model.onnx_data"));
         assertTrue(data > 20 * graph, "weights are external: model.onnx " + graph + " B, data " + data + " B");
@@ -145,7 +167,12 @@ class TinyOptimumExportTest {
             names.add("hidden_states." + k);
         }
         for (String n : names) {
-            assertEquals(DataType.FLOAT16, te.output(n).orElseThrow(() -> new AssertionError("no " + n)).dataType(), n);
+            assertEquals(
+                    DataType.FLOAT16,
+                    te.output(n)
+                            .orElseThrow(() -> new AssertionError("no " + n))
+                            .dataType(),
+                    n);
         }
         assertEquals(names.size(), te.outputs().size());
     }
@@ -160,32 +187,46 @@ class TinyOptimumExportTest {
         Inputs in = inputs(2, h, w);
         float t = 749;
         float[] out = unet.run(in.tensors(Tensor.ofFloats(new float[] {t})), Set.of("out_sample"))
-                .get("out_sample").floats();
+                .get("out_sample")
+                .floats();
         for (int b = 0; b < 2; b++) {
-            float[] expected = ref.unet(half(item(in.sample, 2, b)), t, half(item(in.hidden, 2, b)),
-                    half(item(in.pooled, 2, b)), half(item(in.timeIds, 2, b)), h, w);
+            float[] expected = ref.unet(
+                    half(item(in.sample, 2, b)),
+                    t,
+                    half(item(in.hidden, 2, b)),
+                    half(item(in.pooled, 2, b)),
+                    half(item(in.timeIds, 2, b)),
+                    h,
+                    w);
             assertClose(expected, item(out, 2, b), 5e-5, 1e-3, "fp16 out_sample item " + b);
         }
     }
 
     /** Every timestep form of the UNet computes the same function as strobe's per-sample one. */
     @ParameterizedTest
-    @EnumSource(value = Timestep.class, names = {"SCALAR", "SCALAR_INT64", "SINGLETON"})
+    @EnumSource(
+            value = Timestep.class,
+            names = {"SCALAR", "SCALAR_INT64", "SINGLETON"})
     void sharedTimestepFormsMatchThePerSampleUnet(Timestep form) throws IOException {
-        Engine perSample = unetFile(Options.optimum(FOUR, Precision.FP32).withTimestep(Timestep.PER_SAMPLE), "per_sample");
+        Engine perSample =
+                unetFile(Options.optimum(FOUR, Precision.FP32).withTimestep(Timestep.PER_SAMPLE), "per_sample");
         Engine shared = unetFile(Options.optimum(FOUR, Precision.FP32).withTimestep(form), form.name());
         TensorSpec spec = shared.info().input("timestep").orElseThrow();
         assertEquals(form == Timestep.SINGLETON ? 1 : 0, spec.rank());
         assertEquals(form == Timestep.SCALAR_INT64 ? DataType.INT64 : DataType.FLOAT32, spec.dataType());
         Inputs in = inputs(3, 8, 8);
-        float[] expected = perSample.run(in.tensors(Tensor.ofFloats(new float[] {499, 499, 499}, 3)),
-                Set.of("out_sample")).get("out_sample").floats();
+        float[] expected = perSample
+                .run(in.tensors(Tensor.ofFloats(new float[] {499, 499, 499}, 3)), Set.of("out_sample"))
+                .get("out_sample")
+                .floats();
         Tensor t = switch (form) {
             case SCALAR -> Tensor.ofFloats(new float[] {499});
             case SCALAR_INT64 -> Tensor.ofLongs(new long[] {499});
             default -> Tensor.ofFloats(new float[] {499}, 1);
         };
-        float[] actual = shared.run(in.tensors(t), Set.of("out_sample")).get("out_sample").floats();
+        float[] actual = shared.run(in.tensors(t), Set.of("out_sample"))
+                .get("out_sample")
+                .floats();
         assertClose(expected, actual, 1e-6, 0, form + " vs per-sample");
     }
 
@@ -195,8 +236,16 @@ class TinyOptimumExportTest {
         Engine external = load(fp16.resolve("unet/model.onnx"));
         Inputs in = inputs(1, 8, 8);
         Tensor t = Tensor.ofFloats(new float[] {999});
-        assertClose(inline.run(in.tensors(t), Set.of("out_sample")).get("out_sample").floats(),
-                external.run(in.tensors(t), Set.of("out_sample")).get("out_sample").floats(), 0, 0, "external data");
+        assertClose(
+                inline.run(in.tensors(t), Set.of("out_sample"))
+                        .get("out_sample")
+                        .floats(),
+                external.run(in.tensors(t), Set.of("out_sample"))
+                        .get("out_sample")
+                        .floats(),
+                0,
+                0,
+                "external data");
     }
 
     private static Engine unetFile(Options o, String name) throws IOException {
@@ -227,8 +276,14 @@ class TinyOptimumExportTest {
         for (int b = 0; b < batch; b++) {
             samples[b] = gaussian(10 + b, 4 * h * w, 1.0);
         }
-        return new Inputs(batch, h, w, concat(samples), gaussian(20, batch * 77 * 2048, 0.5),
-                gaussian(30, batch * 1280, 0.5), ids);
+        return new Inputs(
+                batch,
+                h,
+                w,
+                concat(samples),
+                gaussian(20, batch * 77 * 2048, 0.5),
+                gaussian(30, batch * 1280, 0.5),
+                ids);
     }
 
     private static float[] half(float[] x) {

@@ -78,9 +78,12 @@ final class TinyPipeline implements AutoCloseable {
             System.arraycopy(prompts.get(i).ids1(), 0, ids1, i * SEQUENCE_LENGTH, SEQUENCE_LENGTH);
             System.arraycopy(prompts.get(i).ids2(), 0, ids2, i * SEQUENCE_LENGTH, SEQUENCE_LENGTH);
         }
-        float[] h1 = textEncoder.run(Map.of("input_ids", Tensor.ofLongs(ids1, b, SEQUENCE_LENGTH)),
-                Set.of("hidden_states.11")).get("hidden_states.11").floats();
-        Map<String, Tensor> out2 = textEncoder2.run(Map.of("input_ids", Tensor.ofLongs(ids2, b, SEQUENCE_LENGTH)),
+        float[] h1 = textEncoder
+                .run(Map.of("input_ids", Tensor.ofLongs(ids1, b, SEQUENCE_LENGTH)), Set.of("hidden_states.11"))
+                .get("hidden_states.11")
+                .floats();
+        Map<String, Tensor> out2 = textEncoder2.run(
+                Map.of("input_ids", Tensor.ofLongs(ids2, b, SEQUENCE_LENGTH)),
                 Set.of("hidden_states.31", "text_embeds"));
         float[] h2 = out2.get("hidden_states.31").floats();
         float[] context = new float[b * SEQUENCE_LENGTH * 2048];
@@ -98,13 +101,17 @@ final class TinyPipeline implements AutoCloseable {
 
     float[] unet(float[] sample, float[] timesteps, Conditioning c, int h, int w) {
         int b = c.batch();
-        return unet.run(Map.of(
-                        "sample", Tensor.ofFloats(sample, b, 4, h, w),
-                        "timestep", Tensor.ofFloats(timesteps, b),
-                        "encoder_hidden_states", Tensor.ofFloats(c.encoderHiddenStates(), b, SEQUENCE_LENGTH, 2048),
-                        "text_embeds", Tensor.ofFloats(c.textEmbeds(), b, 1280),
-                        "time_ids", Tensor.ofFloats(c.timeIds(), b, 6)),
-                Set.of("out_sample")).get("out_sample").floats();
+        return unet.run(
+                        Map.of(
+                                "sample", Tensor.ofFloats(sample, b, 4, h, w),
+                                "timestep", Tensor.ofFloats(timesteps, b),
+                                "encoder_hidden_states",
+                                        Tensor.ofFloats(c.encoderHiddenStates(), b, SEQUENCE_LENGTH, 2048),
+                                "text_embeds", Tensor.ofFloats(c.textEmbeds(), b, 1280),
+                                "time_ids", Tensor.ofFloats(c.timeIds(), b, 6)),
+                        Set.of("out_sample"))
+                .get("out_sample")
+                .floats();
     }
 
     /** Trailing timesteps t_k = round(1000 - k * 1000 / n) - 1. */
@@ -170,7 +177,8 @@ final class TinyPipeline implements AutoCloseable {
             scaled[i] = latent[i] / (float) manifest.vaeScalingFactor;
         }
         return vae.run(Map.of("latent_sample", Tensor.ofFloats(scaled, 1, 4, h, w)), Set.of("sample"))
-                .get("sample").floats();
+                .get("sample")
+                .floats();
     }
 
     @Override

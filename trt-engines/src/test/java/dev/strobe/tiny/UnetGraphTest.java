@@ -16,9 +16,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The UNet graphs (epsilon with preview blur, sample without) against {@link TinyModelReference},
@@ -32,6 +32,7 @@ class UnetGraphTest {
 
     @TempDir
     static Path dir;
+
     static TinyPipeline epsilon;
     static TinyPipeline sample;
     static TinyModelReference epsilonReference;
@@ -70,9 +71,17 @@ class UnetGraphTest {
             float[] te = item(c.textEmbeds(), 2, b);
             float[] ids = item(c.timeIds(), 2, b);
             float[] s = item(samples, 2, b);
-            assertClose(epsilonReference.unet(s, t[b], ehs, te, ids, h, w), item(eps, 2, b), ABS, REL,
+            assertClose(
+                    epsilonReference.unet(s, t[b], ehs, te, ids, h, w),
+                    item(eps, 2, b),
+                    ABS,
+                    REL,
                     "epsilon item " + b + " at t=" + t[b]);
-            assertClose(sampleReference.unet(s, t[b], ehs, te, ids, h, w), item(x0, 2, b), ABS, REL,
+            assertClose(
+                    sampleReference.unet(s, t[b], ehs, te, ids, h, w),
+                    item(x0, 2, b),
+                    ABS,
+                    REL,
                     "sample item " + b + " at t=" + t[b]);
         }
     }
@@ -101,7 +110,8 @@ class UnetGraphTest {
         for (int i = 0; i < s.length; i++) {
             graphResidual[i] = out[i] - (x[i] - target[i]) / sigma;
         }
-        assertTrue(FloatAsserts.maxAbs(residual) > 0.5 * TinyArchitecture.RESIDUAL_SCALE,
+        assertTrue(
+                FloatAsserts.maxAbs(residual) > 0.5 * TinyArchitecture.RESIDUAL_SCALE,
                 "residual " + FloatAsserts.maxAbs(residual));
         assertTrue(FloatAsserts.maxAbs(residual) <= TinyArchitecture.RESIDUAL_SCALE);
         assertClose(residual, graphResidual, 3e-6, 0, "out_sample - (x - target) / sigma");
@@ -125,8 +135,9 @@ class UnetGraphTest {
 
     @Test
     void kappaAndBetaFollowTheDesign() {
-        float[] lastSigmas = {TinyPipeline.trailingSigmas(2)[1], TinyPipeline.trailingSigmas(4)[3],
-                TinyPipeline.trailingSigmas(8)[7]};
+        float[] lastSigmas = {
+            TinyPipeline.trailingSigmas(2)[1], TinyPipeline.trailingSigmas(4)[3], TinyPipeline.trailingSigmas(8)[7]
+        };
         for (float s : lastSigmas) {
             assertEquals(0f, epsilonReference.beta(s), "no blur at a final step, sigma " + s);
         }

@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The VAE decoder graph against {@link TinyModelReference} at batch 2 (different latents per item)
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VaeDecoderGraphTest {
     @TempDir
     static Path dir;
+
     static Engine vae;
     static TinyModelReference reference;
 

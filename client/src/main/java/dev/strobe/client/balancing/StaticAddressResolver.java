@@ -19,70 +19,72 @@ import java.util.concurrent.Executor;
  * results go back through the synchronization context.
  */
 final class StaticAddressResolver extends NameResolver {
-  private final List<ServerAddress> servers;
-  private final Executor offload;
-  private final SynchronizationContext sync;
-  /** Set by start, read on the synchronization context only. */
-  private Listener2 listener;
-  /** Read and written on the synchronization context only. */
-  private boolean resolving;
-  private boolean shutdown;
+    private final List<ServerAddress> servers;
+    private final Executor offload;
+    private final SynchronizationContext sync;
+    /** Set by start, read on the synchronization context only. */
+    private Listener2 listener;
+    /** Read and written on the synchronization context only. */
+    private boolean resolving;
 
-  StaticAddressResolver(List<ServerAddress> servers, Args args) {
-    this.servers = List.copyOf(servers);
-    this.offload = args.getOffloadExecutor() != null ? args.getOffloadExecutor() : Runnable::run;
-    this.sync = args.getSynchronizationContext();
-  }
+    private boolean shutdown;
 
-  @Override
-  public String getServiceAuthority() {
-    return servers.get(0).toString();
-  }
-
-  @Override
-  public void start(Listener2 listener) {
-    this.listener = listener;
-    resolve();
-  }
-
-  @Override
-  public void refresh() {
-    resolve();
-  }
-
-  @Override
-  public void shutdown() {
-    shutdown = true;
-  }
-
-  private void resolve() {
-    if (resolving || shutdown) {
-      return;
+    StaticAddressResolver(List<ServerAddress> servers, Args args) {
+        this.servers = List.copyOf(servers);
+        this.offload = args.getOffloadExecutor() != null ? args.getOffloadExecutor() : Runnable::run;
+        this.sync = args.getSynchronizationContext();
     }
-    resolving = true;
-    offload.execute(() -> {
-      List<EquivalentAddressGroup> groups = new ArrayList<>();
-      List<String> unresolved = new ArrayList<>();
-      for (ServerAddress server : servers) {
-        InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
-        if (address.isUnresolved()) {
-          unresolved.add(server.host());
-        } else {
-          groups.add(new EquivalentAddressGroup(address));
+
+    @Override
+    public String getServiceAuthority() {
+        return servers.get(0).toString();
+    }
+
+    @Override
+    public void start(Listener2 listener) {
+        this.listener = listener;
+        resolve();
+    }
+
+    @Override
+    public void refresh() {
+        resolve();
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+    }
+
+    private void resolve() {
+        if (resolving || shutdown) {
+            return;
         }
-      }
-      sync.execute(() -> {
-        resolving = false;
-        if (shutdown) {
-          return;
-        }
-        if (groups.isEmpty()) {
-          listener.onError(Status.UNAVAILABLE.withDescription(
-              "none of the servers' host names could be resolved: " + String.join(", ", unresolved)));
-        } else {
-          listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
-        }
-      });
-    });
-  }
+        resolving = true;
+        offload.execute(() -> {
+            List<EquivalentAddressGroup> groups = new ArrayList<>();
+            List<String> unresolved = new ArrayList<>();
+            for (ServerAddress server : servers) {
+                InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+                if (address.isUnresolved()) {
+                    unresolved.add(server.host());
+                } else {
+                    groups.add(new EquivalentAddressGroup(address));
+                }
+            }
+            sync.execute(() -> {
+                resolving = false;
+                if (shutdown) {
+                    return;
+                }
+                if (groups.isEmpty()) {
+                    listener.onError(Status.UNAVAILABLE.withDescription(
+                            "none of the servers' host names could be resolved: " + String.join(", ", unresolved)));
+                } else {
+                    listener.onResult(
+                            ResolutionResult.newBuilder().setAddresses(groups).build());
+                }
+            });
+        });
+    }
 }

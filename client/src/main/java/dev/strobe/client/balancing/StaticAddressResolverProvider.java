@@ -14,37 +14,37 @@ import java.util.List;
  * channel's own registry, never the global one. Immutable.
  */
 final class StaticAddressResolverProvider extends NameResolverProvider {
-  static final String SCHEME = "static";
-  static final String TARGET = SCHEME + ":///servers";
+    static final String SCHEME = "static";
+    static final String TARGET = SCHEME + ":///servers";
 
-  private final List<ServerAddress> servers;
+    private final List<ServerAddress> servers;
 
-  StaticAddressResolverProvider(List<ServerAddress> servers) {
-    this.servers = List.copyOf(servers);
-  }
+    StaticAddressResolverProvider(List<ServerAddress> servers) {
+        this.servers = List.copyOf(servers);
+    }
 
-  @Override
-  public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
-    return SCHEME.equals(targetUri.getScheme()) ? new StaticAddressResolver(servers, args) : null;
-  }
+    @Override
+    public NameResolver newNameResolver(URI targetUri, NameResolver.Args args) {
+        return SCHEME.equals(targetUri.getScheme()) ? new StaticAddressResolver(servers, args) : null;
+    }
 
-  @Override
-  public String getDefaultScheme() {
-    return SCHEME;
-  }
+    @Override
+    public String getDefaultScheme() {
+        return SCHEME;
+    }
 
-  @Override
-  protected boolean isAvailable() {
-    return true;
-  }
+    @Override
+    protected boolean isAvailable() {
+        return true;
+    }
 
-  @Override
-  protected int priority() {
-    return 5;
-  }
+    @Override
+    protected int priority() {
+        return 5;
+    }
 
-  @Override
-  public Collection<Class<? extends SocketAddress>> getProducedSocketAddressTypes() {
-    return List.of(InetSocketAddress.class);
-  }
+    @Override
+    public Collection<Class<? extends SocketAddress>> getProducedSocketAddressTypes() {
+        return List.of(InetSocketAddress.class);
+    }
 }

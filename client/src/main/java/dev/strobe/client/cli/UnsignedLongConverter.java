@@ -8,13 +8,13 @@ import picocli.CommandLine;
  */
 public final class UnsignedLongConverter implements CommandLine.ITypeConverter<Long> {
 
-  @Override
-  public Long convert(String value) {
-    try {
-      return Long.parseUnsignedLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a seed; use a whole number from 0 to 18446744073709551615");
+    @Override
+    public Long convert(String value) {
+        try {
+            return Long.parseUnsignedLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a seed; use a whole number from 0 to 18446744073709551615");
+        }
     }
-  }
 }

@@ -17,22 +17,22 @@ import java.nio.file.Path;
  */
 public final class FakeStrobeServerMain {
 
-  private FakeStrobeServerMain() {}
+    private FakeStrobeServerMain() {}
 
-  public static void main(String[] args) throws IOException, InterruptedException {
-    int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-    Server server = NettyServerBuilder
-        .forAddress(new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create())
-        .addService(new FakeImageGenerator())
-        .build()
-        .start();
-    String actual = Integer.toString(server.getPort());
-    if (args.length > 1) {
-      Files.writeString(Path.of(args[1]), actual + "\n", StandardCharsets.UTF_8);
+    public static void main(String[] args) throws IOException, InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        Server server = NettyServerBuilder.forAddress(
+                        new InetSocketAddress("127.0.0.1", port), InsecureServerCredentials.create())
+                .addService(new FakeImageGenerator())
+                .build()
+                .start();
+        String actual = Integer.toString(server.getPort());
+        if (args.length > 1) {
+            Files.writeString(Path.of(args[1]), actual + "\n", StandardCharsets.UTF_8);
+        }
+        System.out.println("fake strobe server listening on port " + actual);
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
+        server.awaitTermination();
     }
-    System.out.println("fake strobe server listening on port " + actual);
-    System.out.flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
-    server.awaitTermination();
-  }
 }

@@ -41,41 +41,75 @@ import picocli.CommandLine.Option;
  * order of the configurations alternates between rounds. Prints every figure's median, range and
  * spread, a table and, as its last line, one JSON object. Main thread.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Engine and server throughput, batching gains and latencies, measured side by side.")
 public final class BenchMain implements Callable<Integer> {
-    @Option(names = "--models", defaultValue = "models", description = "Model repository (tiny models are generated if empty).")
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            description = "Model repository (tiny models are generated if empty).")
     Path models;
 
-    @Option(names = "--model", defaultValue = "tiny-lightning-4step", description = "Model to measure. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--model",
+            defaultValue = "tiny-lightning-4step",
+            description = "Model to measure. Default: ${DEFAULT-VALUE}.")
     String model;
 
     @Option(names = "--size", defaultValue = "1024x1024", description = "Image size. Default: ${DEFAULT-VALUE}.")
     String size;
 
-    @Option(names = "--batches", defaultValue = "1,2,4,8", split = ",", description = "Engine batch sizes. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batches",
+            defaultValue = "1,2,4,8",
+            split = ",",
+            description = "Engine batch sizes. Default: ${DEFAULT-VALUE}.")
     List<Integer> batches;
 
-    @Option(names = "--engine-images", defaultValue = "16", description = "Least images per engine batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--engine-images",
+            defaultValue = "16",
+            description = "Least images per engine batch size. Default: ${DEFAULT-VALUE}.")
     int engineImages;
 
-    @Option(names = "--engine-seconds", defaultValue = "8",
-            description = "Least seconds per engine measurement (the sweep and the run before each server run). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--engine-seconds",
+            defaultValue = "8",
+            description =
+                    "Least seconds per engine measurement (the sweep and the run before each server run). Default: ${DEFAULT-VALUE}.")
     double engineSeconds;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Concurrent streams against the server. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "16",
+            description = "Concurrent streams against the server. Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "UNet max batch of the batched server runs. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--max-batch",
+            defaultValue = "8",
+            description = "UNet max batch of the batched server runs. Default: ${DEFAULT-VALUE}.")
     int maxBatch;
 
-    @Option(names = "--duration", defaultValue = "20", description = "Seconds measured per server run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--duration",
+            defaultValue = "20",
+            description = "Seconds measured per server run. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Seconds of warm-up per server run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--warmup",
+            defaultValue = "5",
+            description = "Seconds of warm-up per server run. Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of all measurements; medians are reported. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Rounds of all measurements; medians are reported. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     private final PrintStream out;
@@ -96,15 +130,17 @@ public final class BenchMain implements Callable<Integer> {
         if (!Files.isDirectory(models) || new ModelRepository(models).scan().isEmpty()) {
             TinyModelSet.writeAll(models, TinyModelSet.DEFAULT_SEED);
         }
-        ModelRepository.Entry entry = new ModelRepository(models).scan().stream()
-                .filter(e -> e.manifest().name.equals(model)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no model " + model + " in " + models));
+        ModelRepository.Entry entry = new ModelRepository(models)
+                .scan().stream()
+                        .filter(e -> e.manifest().name.equals(model))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no model " + model + " in " + models));
 
         ServerSettings settings = ServerSettings.forModels(models, 0);
-        RequestMix mix = new RequestMix(WeightedChoice.only(parsed), WeightedChoice.only(model),
-                RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
-        RunWindow window = new RunWindow(Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
-                Duration.ofSeconds(60));
+        RequestMix mix = new RequestMix(
+                WeightedChoice.only(parsed), WeightedChoice.only(model), RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
+        RunWindow window = new RunWindow(
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(60));
         ServerBench server = new ServerBench(settings, mix, window);
         List<ServerConfig> configs = List.of(
                 new ServerConfig(BenchReport.FIRST_STEP, maxBatch, DenoiseOrder.FIRST_STEP),
@@ -121,31 +157,51 @@ public final class BenchMain implements Callable<Integer> {
                 Map<Integer, Double> engine = new LinkedHashMap<>();
                 for (int b : batches) {
                     int images = Math.max(engineImages, 2 * b);
-                    engine.put(b, engineBench.imagesPerSecond(b, imageSize, images, engineSeconds,
-                            RequestMix.DEFAULT_PROMPTS));
+                    engine.put(
+                            b,
+                            engineBench.imagesPerSecond(
+                                    b, imageSize, images, engineSeconds, RequestMix.DEFAULT_PROMPTS));
                     out.printf(Locale.ROOT, "round %d  engine batch %2d: %6.3f images/s%n", r, b, engine.get(b));
                 }
-                int best = engine.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                int best = engine.entrySet().stream()
+                        .max(Map.Entry.comparingByValue())
+                        .orElseThrow()
+                        .getKey();
                 Map<String, ServerWindow> windows = new LinkedHashMap<>();
                 // Pipeline, server, pipeline, server, ...: each server run sits between two pipeline runs.
-                EngineBench.Pace before = engineBench.pace(best, imageSize, best, engineSeconds,
-                        RequestMix.DEFAULT_PROMPTS);
+                EngineBench.Pace before =
+                        engineBench.pace(best, imageSize, best, engineSeconds, RequestMix.DEFAULT_PROMPTS);
                 for (ServerConfig c : roundOrder(configs, r)) {
                     ServerBench.Run run = server.run(c, concurrency);
-                    EngineBench.Pace after = engineBench.pace(best, imageSize, best, engineSeconds,
-                            RequestMix.DEFAULT_PROMPTS);
+                    EngineBench.Pace after =
+                            engineBench.pace(best, imageSize, best, engineSeconds, RequestMix.DEFAULT_PROMPTS);
                     double serverPerCpu = run.summary().images() / run.cpuSeconds();
-                    double cpuEfficiency = serverPerCpu
-                            / ((before.imagesPerCpuSecond() + after.imagesPerCpuSecond()) / 2);
-                    ServerWindow w = new ServerWindow(run.summary(), run.meanBatches(), before.imagesPerSecond(),
-                            after.imagesPerSecond(), run.othersCpu(), cpuEfficiency);
+                    double cpuEfficiency =
+                            serverPerCpu / ((before.imagesPerCpuSecond() + after.imagesPerCpuSecond()) / 2);
+                    ServerWindow w = new ServerWindow(
+                            run.summary(),
+                            run.meanBatches(),
+                            before.imagesPerSecond(),
+                            after.imagesPerSecond(),
+                            run.othersCpu(),
+                            cpuEfficiency);
                     windows.put(c.key(), w);
-                    out.printf(Locale.ROOT,
+                    out.printf(
+                            Locale.ROOT,
                             "round %d  server %-24s %6.3f images/s between engine batch %d runs of %.3f and %.3f"
                                     + " (efficiency %.3f, per CPU-second %.3f, TTFP p99 %.0f ms, mean batches %s,"
                                     + " other processes %.0f%% CPU)%n",
-                            r, c.label(), w.imagesPerSecond(), best, w.engineBefore(), w.engineAfter(),
-                            w.efficiency(), cpuEfficiency, w.ttfpP99(), run.meanBatches(), 100 * run.othersCpu());
+                            r,
+                            c.label(),
+                            w.imagesPerSecond(),
+                            best,
+                            w.engineBefore(),
+                            w.engineAfter(),
+                            w.efficiency(),
+                            cpuEfficiency,
+                            w.ttfpP99(),
+                            run.meanBatches(),
+                            100 * run.othersCpu());
                     before = after;
                 }
                 done.add(new BenchRound(engine, maxBatch, windows));
@@ -153,8 +209,8 @@ public final class BenchMain implements Callable<Integer> {
         } finally {
             loaded.pipeline().close();
         }
-        String defaultKey = BatcherConfig.DEFAULT_ORDER == DenoiseOrder.FIRST_STEP ? BenchReport.FIRST_STEP
-                : BenchReport.OLDEST;
+        String defaultKey =
+                BatcherConfig.DEFAULT_ORDER == DenoiseOrder.FIRST_STEP ? BenchReport.FIRST_STEP : BenchReport.OLDEST;
         BenchReport report = new BenchReport(done, model, size, concurrency, defaultKey);
         out.println();
         out.print(report.table());

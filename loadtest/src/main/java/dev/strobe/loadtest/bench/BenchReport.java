@@ -19,11 +19,13 @@ import java.util.function.ToDoubleFunction;
 final class BenchReport {
     /** Configuration keys: the two denoise orders at max_batch N, and max_batch 1. */
     static final String FIRST_STEP = "first_step";
+
     static final String OLDEST = "oldest";
     static final String SINGLE = "max_batch_1";
 
     /** The targets the table states. */
     static final double EFFICIENCY_TARGET = 0.90;
+
     static final double TTFP_GAIN_TARGET = 3.0;
     static final double THROUGHPUT_RATIO_TARGET = 0.95;
 
@@ -143,15 +145,21 @@ final class BenchReport {
         spread.put("server_efficiency", n(spread(efficiency(defaultKey))));
         j.put("spread", spread);
         j.put("others_cpu_share", n(median(BenchReport::othersCpu)));
-        j.put("errors", rounds.stream().flatMap(r -> r.servers().values().stream())
-                .mapToLong(w -> w.summary().errorCount()).sum());
+        j.put(
+                "errors",
+                rounds.stream()
+                        .flatMap(r -> r.servers().values().stream())
+                        .mapToLong(w -> w.summary().errorCount())
+                        .sum());
         j.put("per_round", perRound());
         return j;
     }
 
     /** The median share of the machine's CPU other processes used during a round's server runs. */
     static double othersCpu(BenchRound r) {
-        return median(r.servers().values().stream().mapToDouble(ServerWindow::othersCpu).toArray());
+        return median(r.servers().values().stream()
+                .mapToDouble(ServerWindow::othersCpu)
+                .toArray());
     }
 
     private List<Map<String, Object>> perRound() {
@@ -187,30 +195,63 @@ final class BenchReport {
         figure(b, "engine batching gain (batch " + mb + " / batch 1)", BenchRound::engineGain);
         for (String key : List.of(FIRST_STEP, OLDEST, SINGLE)) {
             String label = label(key, mb);
-            figure(b, "engine around " + label + " (images/s)", r -> r.server(key).engine());
-            figure(b, "server, " + label + ", " + concurrency + " streams (images/s)",
+            figure(
+                    b,
+                    "engine around " + label + " (images/s)",
+                    r -> r.server(key).engine());
+            figure(
+                    b,
+                    "server, " + label + ", " + concurrency + " streams (images/s)",
                     r -> r.server(key).imagesPerSecond());
         }
-        figure(b, String.format(Locale.ROOT, "server efficiency, %s (>= %.2f)", label(FIRST_STEP, mb),
-                EFFICIENCY_TARGET), efficiency(FIRST_STEP));
-        figure(b, String.format(Locale.ROOT, "server efficiency, %s (>= %.2f)", label(OLDEST, mb),
-                EFFICIENCY_TARGET), efficiency(OLDEST));
-        figure(b, "server efficiency per CPU-second, " + label(FIRST_STEP, mb), r -> r.server(FIRST_STEP).cpuEfficiency());
-        figure(b, "server efficiency per CPU-second, " + label(OLDEST, mb), r -> r.server(OLDEST).cpuEfficiency());
+        figure(
+                b,
+                String.format(Locale.ROOT, "server efficiency, %s (>= %.2f)", label(FIRST_STEP, mb), EFFICIENCY_TARGET),
+                efficiency(FIRST_STEP));
+        figure(
+                b,
+                String.format(Locale.ROOT, "server efficiency, %s (>= %.2f)", label(OLDEST, mb), EFFICIENCY_TARGET),
+                efficiency(OLDEST));
+        figure(
+                b,
+                "server efficiency per CPU-second, " + label(FIRST_STEP, mb),
+                r -> r.server(FIRST_STEP).cpuEfficiency());
+        figure(
+                b,
+                "server efficiency per CPU-second, " + label(OLDEST, mb),
+                r -> r.server(OLDEST).cpuEfficiency());
         double target = 0.9 * median(BenchRound::engineGain);
-        figure(b, String.format(Locale.ROOT, "server batching gain, %s (>= %.3f)", label(defaultKey, mb), target),
+        figure(
+                b,
+                String.format(Locale.ROOT, "server batching gain, %s (>= %.3f)", label(defaultKey, mb), target),
                 r -> r.batchingGain(defaultKey, SINGLE));
         for (String key : List.of(FIRST_STEP, OLDEST)) {
             String label = label(key, mb);
             figure(b, "mean images per UNet call, " + label, r -> r.server(key).meanUnetBatch());
-            figure(b, "time to first preview p50 (ms), " + label, r -> r.server(key).ttfpP50());
-            figure(b, "time to first preview p99 (ms), " + label, r -> r.server(key).ttfpP99());
-            figure(b, "time to final image p50 (ms), " + label, r -> r.server(key).latencyP50());
-            figure(b, "time to final image p99 (ms), " + label, r -> r.server(key).latencyP99());
+            figure(
+                    b,
+                    "time to first preview p50 (ms), " + label,
+                    r -> r.server(key).ttfpP50());
+            figure(
+                    b,
+                    "time to first preview p99 (ms), " + label,
+                    r -> r.server(key).ttfpP99());
+            figure(
+                    b,
+                    "time to final image p50 (ms), " + label,
+                    r -> r.server(key).latencyP50());
+            figure(
+                    b,
+                    "time to final image p99 (ms), " + label,
+                    r -> r.server(key).latencyP99());
         }
-        figure(b, String.format(Locale.ROOT, "TTFP p99 oldest / first-step (>= %.1f)", TTFP_GAIN_TARGET),
+        figure(
+                b,
+                String.format(Locale.ROOT, "TTFP p99 oldest / first-step (>= %.1f)", TTFP_GAIN_TARGET),
                 BenchReport::ttfpP99Gain);
-        figure(b, String.format(Locale.ROOT, "throughput first-step / oldest (>= %.2f)", THROUGHPUT_RATIO_TARGET),
+        figure(
+                b,
+                String.format(Locale.ROOT, "throughput first-step / oldest (>= %.2f)", THROUGHPUT_RATIO_TARGET),
                 BenchReport::throughputRatio);
         figure(b, "CPU share of other processes during server runs", BenchReport::othersCpu);
         return b.toString();
@@ -226,11 +267,20 @@ final class BenchReport {
     }
 
     private void figure(StringBuilder b, String name, ToDoubleFunction<BenchRound> f) {
-        String each = Arrays.toString(Arrays.stream(values(f)).map(BenchReport::round).toArray());
-        String range = String.format(Locale.ROOT, "%.3f..%.3f", Arrays.stream(values(f)).min().orElse(Double.NaN),
+        String each =
+                Arrays.toString(Arrays.stream(values(f)).map(BenchReport::round).toArray());
+        String range = String.format(
+                Locale.ROOT,
+                "%.3f..%.3f",
+                Arrays.stream(values(f)).min().orElse(Double.NaN),
                 Arrays.stream(values(f)).max().orElse(Double.NaN));
-        row(b, name, String.format(Locale.ROOT, "%.3f", median(f)), range,
-                String.format(Locale.ROOT, "%.0f%%", 100 * spread(f)), rounds.size() > 1 ? each : "");
+        row(
+                b,
+                name,
+                String.format(Locale.ROOT, "%.3f", median(f)),
+                range,
+                String.format(Locale.ROOT, "%.0f%%", 100 * spread(f)),
+                rounds.size() > 1 ? each : "");
     }
 
     private static void row(StringBuilder b, String name, String value, String range, String spread, String rest) {

@@ -17,7 +17,10 @@ record BenchRound(Map<Integer, Double> engine, int maxBatch, Map<String, ServerW
     }
 
     int engineBestBatch() {
-        return engine.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        return engine.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
     }
 
     double engineGain() {

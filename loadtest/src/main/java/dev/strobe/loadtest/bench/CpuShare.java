@@ -13,6 +13,7 @@ import java.nio.file.Path;
 final class CpuShare {
     /** USER_HZ: the unit of /proc's tick counts, 100 on every Linux architecture in use. */
     private static final int TICKS_PER_SECOND = 100;
+
     private final long busy0;
     private final long total0;
     private final long self0;

@@ -1,8 +1,8 @@
 package dev.strobe.loadtest.bench;
 
-import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.client.RetryPolicy;
 import dev.strobe.client.StrobeClient;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.loadtest.driver.LoadDriver;
 import dev.strobe.loadtest.driver.RequestMix;
 import dev.strobe.loadtest.driver.RequestSender;
@@ -40,10 +40,16 @@ import picocli.CommandLine.Option;
  * runs first. Prints each run, then the medians over the rounds (images/s, time to first preview)
  * and HTTP's throughput as a share of gRPC's, and as its last line one JSON object. Main thread.
  */
-@Command(name = "bench frontends", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench frontends",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Throughput and time to first preview over HTTP/SSE against gRPC, same server, same load.")
 public final class FrontendBenchMain implements Callable<Integer> {
-    @Option(names = "--models", defaultValue = "models", description = "Model repository (tiny models are generated if empty).")
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            description = "Model repository (tiny models are generated if empty).")
     Path models;
 
     @Option(names = "--model", defaultValue = "tiny-lightning-4step", description = "Model. Default: ${DEFAULT-VALUE}.")
@@ -52,16 +58,28 @@ public final class FrontendBenchMain implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512x512", description = "Image size. Default: ${DEFAULT-VALUE}.")
     String size;
 
-    @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent streams per frontend run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "8",
+            description = "Concurrent streams per frontend run. Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
-    @Option(names = "--duration", defaultValue = "15", description = "Seconds measured per run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--duration",
+            defaultValue = "15",
+            description = "Seconds measured per run. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Seconds of warm-up per run. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--warmup",
+            defaultValue = "3",
+            description = "Seconds of warm-up per run. Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds (one gRPC and one HTTP run each); medians are reported. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Rounds (one gRPC and one HTTP run each); medians are reported. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     private final PrintStream out;
@@ -81,18 +99,23 @@ public final class FrontendBenchMain implements Callable<Integer> {
         if (!Files.isDirectory(models) || new ModelRepository(models).scan().isEmpty()) {
             TinyModelSet.writeAll(models, TinyModelSet.DEFAULT_SEED);
         }
-        ServerSettings settings = ServerSettings.forModels(models, 0).toBuilder().httpPort(0).build();
-        RequestMix mix = new RequestMix(WeightedChoice.only(parsed), WeightedChoice.only(model),
-                RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
-        RunWindow window = new RunWindow(Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds),
-                Duration.ofSeconds(60));
+        ServerSettings settings =
+                ServerSettings.forModels(models, 0).toBuilder().httpPort(0).build();
+        RequestMix mix = new RequestMix(
+                WeightedChoice.only(parsed), WeightedChoice.only(model), RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
+        RunWindow window = new RunWindow(
+                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(60));
         List<FrontendRound> done = new ArrayList<>();
         try (StrobeServer server = StrobeServer.start(settings, GrpcTransport.netty());
-                StrobeClient client = StrobeClient.builder().target("localhost:" + server.port())
-                        .retryPolicy(RetryPolicy.noRetries()).build()) {
+                StrobeClient client = StrobeClient.builder()
+                        .target("localhost:" + server.port())
+                        .retryPolicy(RetryPolicy.noRetries())
+                        .build()) {
             RequestSender grpc = new ClientRequestSender(client, Duration.ofMinutes(5));
-            RequestSender http = new HttpRequestSender(HttpRequestSender.newClient(),
-                    URI.create("http://localhost:" + server.httpPort()), Duration.ofMinutes(5));
+            RequestSender http = new HttpRequestSender(
+                    HttpRequestSender.newClient(),
+                    URI.create("http://localhost:" + server.httpPort()),
+                    Duration.ofMinutes(5));
             for (int r = 1; r <= rounds; r++) {
                 boolean grpcFirst = r % 2 == 1;
                 FrontendRound.Run first = run(grpcFirst ? grpc : http, mix, window, r, grpcFirst ? "grpc" : "http");
@@ -110,13 +133,23 @@ public final class FrontendBenchMain implements Callable<Integer> {
     private FrontendRound.Run run(RequestSender sender, RequestMix mix, RunWindow window, int round, String name)
             throws InterruptedException {
         CpuShare cpu = CpuShare.start();
-        RunSummary s = new LoadDriver(sender, mix, new SystemTicker())
-                .runClosedLoop(concurrency, window, new Random(7));
+        RunSummary s =
+                new LoadDriver(sender, mix, new SystemTicker()).runClosedLoop(concurrency, window, new Random(7));
         FrontendRound.Run run = new FrontendRound.Run(s, cpu.selfSecondsSinceStart(), cpu.othersSinceStart());
-        out.printf(Locale.ROOT, "round %d  %-4s %d streams: %6.3f images/s (%.3f per CPU-second), TTFP p50 %s ms"
+        out.printf(
+                Locale.ROOT,
+                "round %d  %-4s %d streams: %6.3f images/s (%.3f per CPU-second), TTFP p50 %s ms"
                         + " p99 %s ms, final image p50 %s ms, %d completed, %d errors, other processes %.0f%% CPU%n",
-                round, name, concurrency, s.imagesPerSecond(), run.imagesPerCpuSecond(), s.timeToFirstPreview().p50(),
-                s.timeToFirstPreview().p99(), s.timeToFinalImage().p50(), s.completed(), s.errorCount(),
+                round,
+                name,
+                concurrency,
+                s.imagesPerSecond(),
+                run.imagesPerCpuSecond(),
+                s.timeToFirstPreview().p50(),
+                s.timeToFirstPreview().p99(),
+                s.timeToFinalImage().p50(),
+                s.completed(),
+                s.errorCount(),
                 100 * run.othersCpu());
         return run;
     }

@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
 final class FrontendReport {
     /** HTTP must keep at least this share of gRPC's throughput. */
     static final double REQUIRED_SHARE = 0.9;
+
     private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
     private final List<FrontendRound> rounds;
@@ -49,33 +50,65 @@ final class FrontendReport {
     }
 
     long errors() {
-        return rounds.stream().mapToLong(r -> r.grpc().summary().errorCount() + r.http().summary().errorCount())
+        return rounds.stream()
+                .mapToLong(r ->
+                        r.grpc().summary().errorCount() + r.http().summary().errorCount())
                 .sum();
     }
 
     String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "frontends: %s %s, %d concurrent streams, previews every step, medians"
-                + " of %d rounds%n", model, size, concurrency, rounds.size()));
-        b.append(String.format(Locale.ROOT, "%-9s %10s %12s %14s %14s %16s%n", "frontend", "images/s",
-                "per CPU-s", "TTFP p50 ms", "TTFP p99 ms", "final p50 ms"));
+        b.append(String.format(
+                Locale.ROOT,
+                "frontends: %s %s, %d concurrent streams, previews every step, medians" + " of %d rounds%n",
+                model,
+                size,
+                concurrency,
+                rounds.size()));
+        b.append(String.format(
+                Locale.ROOT,
+                "%-9s %10s %12s %14s %14s %16s%n",
+                "frontend",
+                "images/s",
+                "per CPU-s",
+                "TTFP p50 ms",
+                "TTFP p99 ms",
+                "final p50 ms"));
         for (String f : List.of("grpc", "http")) {
-            b.append(String.format(Locale.ROOT, "%-9s %10.3f %12.3f %14.1f %14.1f %16.1f%n", f,
-                    median(of(f, RunSummary::imagesPerSecond)), median(ofRun(f, FrontendRound.Run::imagesPerCpuSecond)),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-9s %10.3f %12.3f %14.1f %14.1f %16.1f%n",
+                    f,
+                    median(of(f, RunSummary::imagesPerSecond)),
+                    median(ofRun(f, FrontendRound.Run::imagesPerCpuSecond)),
                     median(of(f, s -> p(s.timeToFirstPreview().p50()))),
                     median(of(f, s -> p(s.timeToFirstPreview().p99()))),
                     median(of(f, s -> p(s.timeToFinalImage().p50())))));
         }
-        b.append(String.format(Locale.ROOT, "HTTP/gRPC throughput %.3f (rounds %s; required >= %.1f): %s%n",
-                httpShare(), Arrays.toString(rounds.stream().mapToDouble(FrontendRound::httpShare)
-                        .map(x -> Math.round(x * 1000) / 1000.0).toArray()),
-                REQUIRED_SHARE, meetsRequirement() ? "met" : "NOT met"));
-        b.append(String.format(Locale.ROOT, "HTTP/gRPC images per CPU-second %.3f (rounds %s); other processes used"
+        b.append(String.format(
+                Locale.ROOT,
+                "HTTP/gRPC throughput %.3f (rounds %s; required >= %.1f): %s%n",
+                httpShare(),
+                Arrays.toString(rounds.stream()
+                        .mapToDouble(FrontendRound::httpShare)
+                        .map(x -> Math.round(x * 1000) / 1000.0)
+                        .toArray()),
+                REQUIRED_SHARE,
+                meetsRequirement() ? "met" : "NOT met"));
+        b.append(String.format(
+                Locale.ROOT,
+                "HTTP/gRPC images per CPU-second %.3f (rounds %s); other processes used"
                         + " %.0f%% of the machine (median)%n",
-                httpCpuShare(), Arrays.toString(rounds.stream().mapToDouble(FrontendRound::httpCpuShare)
-                        .map(x -> Math.round(x * 1000) / 1000.0).toArray()),
-                100 * median(rounds.stream().flatMapToDouble(r -> java.util.stream.DoubleStream.of(
-                        r.grpc().othersCpu(), r.http().othersCpu())).toArray())));
+                httpCpuShare(),
+                Arrays.toString(rounds.stream()
+                        .mapToDouble(FrontendRound::httpCpuShare)
+                        .map(x -> Math.round(x * 1000) / 1000.0)
+                        .toArray()),
+                100
+                        * median(rounds.stream()
+                                .flatMapToDouble(r -> java.util.stream.DoubleStream.of(
+                                        r.grpc().othersCpu(), r.http().othersCpu()))
+                                .toArray())));
         return b.toString();
     }
 
@@ -96,7 +129,9 @@ final class FrontendReport {
             o.put(f, m);
         }
         o.put("http_share_of_grpc", httpShare());
-        o.put("http_share_of_grpc_rounds", rounds.stream().mapToDouble(FrontendRound::httpShare).toArray());
+        o.put(
+                "http_share_of_grpc_rounds",
+                rounds.stream().mapToDouble(FrontendRound::httpShare).toArray());
         o.put("http_cpu_share_of_grpc", httpCpuShare());
         o.put("errors", errors());
         o.put("meets_0_9", meetsRequirement());
@@ -108,7 +143,8 @@ final class FrontendReport {
     }
 
     private double[] ofRun(String frontend, ToDoubleFunction<FrontendRound.Run> f) {
-        return rounds.stream().mapToDouble(r -> f.applyAsDouble(frontend.equals("grpc") ? r.grpc() : r.http()))
+        return rounds.stream()
+                .mapToDouble(r -> f.applyAsDouble(frontend.equals("grpc") ? r.grpc() : r.http()))
                 .toArray();
     }
 

@@ -13,7 +13,8 @@ final class MeanBatches {
     static Map<String, Double> of(PrometheusRegistry registry) {
         Map<String, Double> out = new TreeMap<>();
         for (MetricSnapshot m : registry.scrape()) {
-            if (!(m instanceof HistogramSnapshot h) || !h.getMetadata().getName().equals("strobe_batch_size")) {
+            if (!(m instanceof HistogramSnapshot h)
+                    || !h.getMetadata().getName().equals("strobe_batch_size")) {
                 continue;
             }
             Map<String, double[]> sums = new TreeMap<>();

@@ -1,8 +1,8 @@
 package dev.strobe.loadtest.bench;
 
-import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.client.RetryPolicy;
 import dev.strobe.client.StrobeClient;
+import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.loadtest.driver.LoadDriver;
 import dev.strobe.loadtest.driver.RequestMix;
 import dev.strobe.loadtest.driver.RunSummary;
@@ -41,16 +41,19 @@ final class ServerBench {
 
     /** One run of a fresh server with configuration {@code c}. */
     Run run(ServerConfig c, int concurrency) throws Exception {
-        ServerSettings s = base.toBuilder().batcher(base.batcher()
-                .withDenoise(new StagePolicy(c.maxBatch(), base.batcher().denoise().maxWait()))
-                .withDenoiseOrder(c.order())).build();
+        ServerSettings s = base.toBuilder()
+                .batcher(base.batcher()
+                        .withDenoise(new StagePolicy(
+                                c.maxBatch(), base.batcher().denoise().maxWait()))
+                        .withDenoiseOrder(c.order()))
+                .build();
         try (StrobeServer server = StrobeServer.start(s, GrpcTransport.netty());
                 StrobeClient client = StrobeClient.builder()
                         .target("localhost:" + server.port())
                         .retryPolicy(RetryPolicy.noRetries())
                         .build()) {
-            LoadDriver driver = new LoadDriver(
-                    new ClientRequestSender(client, Duration.ofMinutes(5)), mix, new SystemTicker());
+            LoadDriver driver =
+                    new LoadDriver(new ClientRequestSender(client, Duration.ofMinutes(5)), mix, new SystemTicker());
             CpuShare cpu = CpuShare.start();
             RunSummary summary = driver.runClosedLoop(concurrency, window, new Random(7));
             double others = cpu.othersSinceStart();

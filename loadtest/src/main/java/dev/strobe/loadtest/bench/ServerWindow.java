@@ -18,8 +18,13 @@ import java.util.Map;
  *     driver) over the same for the pipeline runs around it: a figure that other processes'
  *     load hardly moves (NaN where unknown)
  */
-record ServerWindow(RunSummary summary, Map<String, Double> meanBatches, double engineBefore, double engineAfter,
-        double othersCpu, double cpuEfficiency) {
+record ServerWindow(
+        RunSummary summary,
+        Map<String, Double> meanBatches,
+        double engineBefore,
+        double engineAfter,
+        double othersCpu,
+        double cpuEfficiency) {
 
     double imagesPerSecond() {
         return summary.imagesPerSecond();

@@ -6,9 +6,9 @@ package dev.strobe.loadtest.driver;
  */
 public final class LoadConfigurationException extends IllegalArgumentException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public LoadConfigurationException(String message) {
-    super(message);
-  }
+    public LoadConfigurationException(String message) {
+        super(message);
+    }
 }

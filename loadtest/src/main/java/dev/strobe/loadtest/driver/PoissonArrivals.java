@@ -10,27 +10,27 @@ import java.util.Random;
  */
 public final class PoissonArrivals implements ArrivalProcess {
 
-  private final double ratePerSecond;
-  private final Random random;
+    private final double ratePerSecond;
+    private final Random random;
 
-  public PoissonArrivals(double ratePerSecond, Random random) {
-    if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
-      throw new LoadConfigurationException("the arrival rate must be a positive number of requests per second, got "
-          + ratePerSecond);
+    public PoissonArrivals(double ratePerSecond, Random random) {
+        if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
+            throw new LoadConfigurationException(
+                    "the arrival rate must be a positive number of requests per second, got " + ratePerSecond);
+        }
+        this.ratePerSecond = ratePerSecond;
+        this.random = random;
     }
-    this.ratePerSecond = ratePerSecond;
-    this.random = random;
-  }
 
-  @Override
-  public long nextGapNanos() {
-    // Inverse transform: -ln(U)/rate with U in (0, 1]; 1 - nextDouble() avoids ln(0).
-    double u = 1.0 - random.nextDouble();
-    return Math.round(-Math.log(u) / ratePerSecond * 1e9);
-  }
+    @Override
+    public long nextGapNanos() {
+        // Inverse transform: -ln(U)/rate with U in (0, 1]; 1 - nextDouble() avoids ln(0).
+        double u = 1.0 - random.nextDouble();
+        return Math.round(-Math.log(u) / ratePerSecond * 1e9);
+    }
 
-  @Override
-  public double ratePerSecond() {
-    return ratePerSecond;
-  }
+    @Override
+    public double ratePerSecond() {
+        return ratePerSecond;
+    }
 }

@@ -16,73 +16,84 @@ import java.util.function.Consumer;
  */
 final class RequestObserver implements GenerationListener {
 
-  private final Ticker ticker;
-  private final Measurements measurements;
-  private final long intendedNanos;
-  private final boolean measured;
-  private final Consumer<RequestObserver> onFinished;
-  private final AtomicBoolean finished = new AtomicBoolean();
+    private final Ticker ticker;
+    private final Measurements measurements;
+    private final long intendedNanos;
+    private final boolean measured;
+    private final Consumer<RequestObserver> onFinished;
+    private final AtomicBoolean finished = new AtomicBoolean();
 
-  private volatile RequestSender.InFlight inFlight;
-  /** Written and read by the sender's callbacks only (serialized). */
-  private long firstPreviewNanos = -1;
-  private long lastImageNanos = -1;
-  private int images;
+    private volatile RequestSender.InFlight inFlight;
+    /** Written and read by the sender's callbacks only (serialized). */
+    private long firstPreviewNanos = -1;
 
-  RequestObserver(Ticker ticker, Measurements measurements, long intendedNanos, boolean measured,
-      Consumer<RequestObserver> onFinished) {
-    this.ticker = ticker;
-    this.measurements = measurements;
-    this.intendedNanos = intendedNanos;
-    this.measured = measured;
-    this.onFinished = onFinished;
-  }
+    private long lastImageNanos = -1;
+    private int images;
 
-  /** Remembers the request's handle so {@link #abandon} can cancel it. */
-  void attach(RequestSender.InFlight handle) {
-    this.inFlight = handle;
-  }
-
-  @Override
-  public void onEvent(GenerationEvent event) {
-    if (finished.get()) {
-      return;
+    RequestObserver(
+            Ticker ticker,
+            Measurements measurements,
+            long intendedNanos,
+            boolean measured,
+            Consumer<RequestObserver> onFinished) {
+        this.ticker = ticker;
+        this.measurements = measurements;
+        this.intendedNanos = intendedNanos;
+        this.measured = measured;
+        this.onFinished = onFinished;
     }
-    long now = ticker.nanoTime();
-    if (event instanceof GenerationEvent.Preview) {
-      if (firstPreviewNanos < 0) {
-        firstPreviewNanos = now;
-      }
-    } else if (event instanceof GenerationEvent.Image) {
-      lastImageNanos = now;
-      images++;
-    } else if (event instanceof GenerationEvent.Done done) {
-      if (finished.compareAndSet(false, true)) {
-        long finalImage = lastImageNanos >= 0 ? lastImageNanos : now;
-        measurements.requestCompleted(new Measurements.Completion(measured, intendedNanos,
-            firstPreviewNanos, finalImage, now, images, done.timings().queueMs()));
-        onFinished.accept(this);
-      }
-    }
-  }
 
-  @Override
-  public void onError(StrobeException error) {
-    if (finished.compareAndSet(false, true)) {
-      measurements.requestFailed(measured, error.code().name());
-      onFinished.accept(this);
+    /** Remembers the request's handle so {@link #abandon} can cancel it. */
+    void attach(RequestSender.InFlight handle) {
+        this.inFlight = handle;
     }
-  }
 
-  /** Gives up on the request (the drain timeout passed): counts it as incomplete and cancels it. */
-  void abandon(String reason) {
-    if (finished.compareAndSet(false, true)) {
-      measurements.requestIncomplete(measured);
-      RequestSender.InFlight handle = inFlight;
-      if (handle != null) {
-        handle.cancel(reason);
-      }
-      onFinished.accept(this);
+    @Override
+    public void onEvent(GenerationEvent event) {
+        if (finished.get()) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        if (event instanceof GenerationEvent.Preview) {
+            if (firstPreviewNanos < 0) {
+                firstPreviewNanos = now;
+            }
+        } else if (event instanceof GenerationEvent.Image) {
+            lastImageNanos = now;
+            images++;
+        } else if (event instanceof GenerationEvent.Done done) {
+            if (finished.compareAndSet(false, true)) {
+                long finalImage = lastImageNanos >= 0 ? lastImageNanos : now;
+                measurements.requestCompleted(new Measurements.Completion(
+                        measured,
+                        intendedNanos,
+                        firstPreviewNanos,
+                        finalImage,
+                        now,
+                        images,
+                        done.timings().queueMs()));
+                onFinished.accept(this);
+            }
+        }
     }
-  }
+
+    @Override
+    public void onError(StrobeException error) {
+        if (finished.compareAndSet(false, true)) {
+            measurements.requestFailed(measured, error.code().name());
+            onFinished.accept(this);
+        }
+    }
+
+    /** Gives up on the request (the drain timeout passed): counts it as incomplete and cancels it. */
+    void abandon(String reason) {
+        if (finished.compareAndSet(false, true)) {
+            measurements.requestIncomplete(measured);
+            RequestSender.InFlight handle = inFlight;
+            if (handle != null) {
+                handle.cancel(reason);
+            }
+            onFinished.accept(this);
+        }
+    }
 }

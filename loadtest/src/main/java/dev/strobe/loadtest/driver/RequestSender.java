@@ -14,13 +14,13 @@ import dev.strobe.client.GenerationListener;
  */
 public interface RequestSender {
 
-  /** Starts {@code request}; returns a handle that cancels it. */
-  InFlight send(GenerateRequest request, GenerationListener listener);
+    /** Starts {@code request}; returns a handle that cancels it. */
+    InFlight send(GenerateRequest request, GenerationListener listener);
 
-  /** A started request. */
-  @FunctionalInterface
-  interface InFlight {
-    /** Stops the request (the driver gave up waiting for it); further callbacks are ignored. */
-    void cancel(String reason);
-  }
+    /** A started request. */
+    @FunctionalInterface
+    interface InFlight {
+        /** Stops the request (the driver gave up waiting for it); further callbacks are ignored. */
+        void cancel(String reason);
+    }
 }

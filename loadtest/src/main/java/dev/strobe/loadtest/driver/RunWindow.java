@@ -9,15 +9,15 @@ import java.time.Duration;
  */
 public record RunWindow(Duration warmup, Duration duration, Duration drainTimeout) {
 
-  public RunWindow {
-    if (warmup.isNegative()) {
-      throw new LoadConfigurationException("the warm-up cannot be negative, got " + warmup);
+    public RunWindow {
+        if (warmup.isNegative()) {
+            throw new LoadConfigurationException("the warm-up cannot be negative, got " + warmup);
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            throw new LoadConfigurationException("the measured duration must be positive, got " + duration);
+        }
+        if (drainTimeout.isNegative()) {
+            throw new LoadConfigurationException("the drain timeout cannot be negative, got " + drainTimeout);
+        }
     }
-    if (duration.isNegative() || duration.isZero()) {
-      throw new LoadConfigurationException("the measured duration must be positive, got " + duration);
-    }
-    if (drainTimeout.isNegative()) {
-      throw new LoadConfigurationException("the drain timeout cannot be negative, got " + drainTimeout);
-    }
-  }
 }

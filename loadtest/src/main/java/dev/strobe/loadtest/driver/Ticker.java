@@ -8,9 +8,9 @@ package dev.strobe.loadtest.driver;
  */
 public interface Ticker {
 
-  /** Monotonic time in nanoseconds (only differences mean anything). */
-  long nanoTime();
+    /** Monotonic time in nanoseconds (only differences mean anything). */
+    long nanoTime();
 
-  /** Returns once {@link #nanoTime()} has reached {@code deadlineNanos}; at once if it already has. */
-  void sleepUntil(long deadlineNanos) throws InterruptedException;
+    /** Returns once {@link #nanoTime()} has reached {@code deadlineNanos}; at once if it already has. */
+    void sleepUntil(long deadlineNanos) throws InterruptedException;
 }

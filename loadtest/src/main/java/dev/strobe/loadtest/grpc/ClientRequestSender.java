@@ -14,20 +14,20 @@ import java.time.Duration;
  */
 public final class ClientRequestSender implements RequestSender {
 
-  private final StrobeClient client;
-  private final Duration deadline;
+    private final StrobeClient client;
+    private final Duration deadline;
 
-  /**
-   * @param deadline per-request deadline; null means none
-   */
-  public ClientRequestSender(StrobeClient client, Duration deadline) {
-    this.client = client;
-    this.deadline = deadline;
-  }
+    /**
+     * @param deadline per-request deadline; null means none
+     */
+    public ClientRequestSender(StrobeClient client, Duration deadline) {
+        this.client = client;
+        this.deadline = deadline;
+    }
 
-  @Override
-  public InFlight send(GenerateRequest request, GenerationListener listener) {
-    GenerationHandle handle = client.generate(request, deadline, listener);
-    return handle::cancel;
-  }
+    @Override
+    public InFlight send(GenerateRequest request, GenerationListener listener) {
+        GenerationHandle handle = client.generate(request, deadline, listener);
+        return handle::cancel;
+    }
 }

@@ -9,10 +9,10 @@ import dev.strobe.client.StrobeException;
 import dev.strobe.loadtest.driver.RequestSender;
 import io.grpc.Status;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +45,10 @@ public final class HttpRequestSender implements RequestSender {
 
     /** An HTTP/1.1 client for {@link #HttpRequestSender}. */
     public static HttpClient newClient() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     @Override
@@ -54,19 +56,23 @@ public final class HttpRequestSender implements RequestSender {
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(OpenAiImagesRequest.of(request).toString()));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        OpenAiImagesRequest.of(request).toString()));
         if (timeout != null) {
             b.timeout(timeout);
         }
         Lines lines = new Lines(listener);
         http.sendAsync(b.build(), info -> {
-            lines.status = info.statusCode();
-            return HttpResponse.BodySubscribers.fromSubscriber(lines);
-        }).whenComplete((response, error) -> {
-            if (error != null) {
-                lines.fail(Status.UNAVAILABLE.withDescription("HTTP request failed: " + error).withCause(error));
-            }
-        });
+                    lines.status = info.statusCode();
+                    return HttpResponse.BodySubscribers.fromSubscriber(lines);
+                })
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        lines.fail(Status.UNAVAILABLE
+                                .withDescription("HTTP request failed: " + error)
+                                .withCause(error));
+                    }
+                });
         return reason -> {
             lines.ended.set(true);
             Flow.Subscription s = lines.subscription.get();

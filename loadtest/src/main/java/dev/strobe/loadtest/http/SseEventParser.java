@@ -45,19 +45,37 @@ final class SseEventParser {
         switch (type) {
             case "image_generation.partial_image" -> {
                 int[] size = size(e);
-                out.add(new GenerationEvent.Preview(e.get("image_index").getAsInt(), e.get("step").getAsInt(),
-                        e.get("total_steps").getAsInt(), size[0] / 8, size[1] / 8, format(e), image(e)));
+                out.add(new GenerationEvent.Preview(
+                        e.get("image_index").getAsInt(),
+                        e.get("step").getAsInt(),
+                        e.get("total_steps").getAsInt(),
+                        size[0] / 8,
+                        size[1] / 8,
+                        format(e),
+                        image(e)));
             }
             case "image_generation.completed" -> {
                 int[] size = size(e);
-                out.add(new GenerationEvent.Image(e.get("image_index").getAsInt(),
-                        Long.parseUnsignedLong(e.get("seed").getAsString()), size[0], size[1], format(e), image(e)));
+                out.add(new GenerationEvent.Image(
+                        e.get("image_index").getAsInt(),
+                        Long.parseUnsignedLong(e.get("seed").getAsString()),
+                        size[0],
+                        size[1],
+                        format(e),
+                        image(e)));
                 if (e.has("strobe")) {
                     JsonObject s = e.getAsJsonObject("strobe");
                     JsonObject t = s.getAsJsonObject("timings");
-                    out.add(new GenerationEvent.Done(new Timings(ms(t, "queue_ms"), ms(t, "encode_ms"),
-                            ms(t, "denoise_ms"), ms(t, "decode_ms"), ms(t, "total_ms"), ms(t, "first_preview_ms"),
-                            ms(t, "wait_ms")), s.get("request_id").getAsString()));
+                    out.add(new GenerationEvent.Done(
+                            new Timings(
+                                    ms(t, "queue_ms"),
+                                    ms(t, "encode_ms"),
+                                    ms(t, "denoise_ms"),
+                                    ms(t, "decode_ms"),
+                                    ms(t, "total_ms"),
+                                    ms(t, "first_preview_ms"),
+                                    ms(t, "wait_ms")),
+                            s.get("request_id").getAsString()));
                     done = true;
                 }
             }
@@ -65,7 +83,7 @@ final class SseEventParser {
                 JsonObject err = e.getAsJsonObject("error");
                 throw new FailureException(new Failure(text(err, "code"), text(err, "message")));
             }
-            default -> { } // a type this driver does not know carries nothing it measures
+            default -> {} // a type this driver does not know carries nothing it measures
         }
         return out;
     }
@@ -87,7 +105,8 @@ final class SseEventParser {
     }
 
     private static ImageFormat format(JsonObject e) {
-        return "jpeg".equals(e.get("output_format").getAsString()) ? ImageFormat.IMAGE_FORMAT_JPEG
+        return "jpeg".equals(e.get("output_format").getAsString())
+                ? ImageFormat.IMAGE_FORMAT_JPEG
                 : ImageFormat.IMAGE_FORMAT_PNG;
     }
 
@@ -100,6 +119,8 @@ final class SseEventParser {
     }
 
     private static String text(JsonObject o, String name) {
-        return o != null && o.has(name) && !o.get(name).isJsonNull() ? o.get(name).getAsString() : "";
+        return o != null && o.has(name) && !o.get(name).isJsonNull()
+                ? o.get(name).getAsString()
+                : "";
     }
 }

@@ -8,23 +8,23 @@ import java.util.Random;
  * sends a request the server must refuse.
  */
 enum Behaviour {
-  READ,
-  CANCEL,
-  NEVER_READ,
-  HOSTILE;
+    READ,
+    CANCEL,
+    NEVER_READ,
+    HOSTILE;
 
-  /** Draws a behaviour: 10% cancel, 5% never read, 2% hostile, the rest read. */
-  static Behaviour draw(Random random) {
-    int p = random.nextInt(100);
-    if (p < 10) {
-      return CANCEL;
+    /** Draws a behaviour: 10% cancel, 5% never read, 2% hostile, the rest read. */
+    static Behaviour draw(Random random) {
+        int p = random.nextInt(100);
+        if (p < 10) {
+            return CANCEL;
+        }
+        if (p < 15) {
+            return NEVER_READ;
+        }
+        if (p < 17) {
+            return HOSTILE;
+        }
+        return READ;
     }
-    if (p < 15) {
-      return NEVER_READ;
-    }
-    if (p < 17) {
-      return HOSTILE;
-    }
-    return READ;
-  }
 }

@@ -15,20 +15,35 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
 
     private static RunSummary server(double imagesPerSecond, double ttfpP99) {
-        RunSummary.Percentiles ttfp = new RunSummary.Percentiles(10, ttfpP99 / 2, ttfpP99 / 2, ttfpP99, ttfpP99, ttfpP99);
+        RunSummary.Percentiles ttfp =
+                new RunSummary.Percentiles(10, ttfpP99 / 2, ttfpP99 / 2, ttfpP99, ttfpP99, ttfpP99);
         RunSummary.Percentiles latency = new RunSummary.Percentiles(10, 1000.0, 1100.0, 1200.0, 1300.0, 1000.0);
-        return new RunSummary(RunSummary.Shape.closed(16), 30, 5, 10, 10, 0, 10, Map.of(), 0, ttfp, latency, ttfp,
-                imagesPerSecond, imagesPerSecond, imagesPerSecond);
+        return new RunSummary(
+                RunSummary.Shape.closed(16),
+                30,
+                5,
+                10,
+                10,
+                0,
+                10,
+                Map.of(),
+                0,
+                ttfp,
+                latency,
+                ttfp,
+                imagesPerSecond,
+                imagesPerSecond,
+                imagesPerSecond);
     }
 
     private static ServerWindow window(double imagesPerSecond, double ttfpP99, double engineBefore) {
-        return new ServerWindow(server(imagesPerSecond, ttfpP99), Map.of("denoise", 7.0), engineBefore, engineBefore,
-                0.25, 0.9);
+        return new ServerWindow(
+                server(imagesPerSecond, ttfpP99), Map.of("denoise", 7.0), engineBefore, engineBefore, 0.25, 0.9);
     }
 
     /** A round: engine at batch 1 and 8; first-step, oldest and max_batch 1 with their engine runs before. */
-    private static BenchRound round(double e1, double e8, double firstStep, double oldest, double single,
-            double engineBefore) {
+    private static BenchRound round(
+            double e1, double e8, double firstStep, double oldest, double single, double engineBefore) {
         Map<Integer, Double> engine = new LinkedHashMap<>();
         engine.put(1, e1);
         engine.put(8, e8);
@@ -42,10 +57,15 @@ class BenchReportTest {
     @Test
     void efficiencyIsTakenAgainstThePipelineRunJustBeforeTheServerRun() {
         // Round 2 ran while a neighbour loaded the machine: both of its windows are slow alike.
-        BenchReport report = new BenchReport(List.of(
-                round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0),
-                round(1.0, 1.5, 1.50, 1.5, 1.0, 1.5),
-                round(2.0, 2.4, 2.40, 2.5, 2.1, 2.5)), "m", "512x512", 16, BenchReport.FIRST_STEP);
+        BenchReport report = new BenchReport(
+                List.of(
+                        round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0),
+                        round(1.0, 1.5, 1.50, 1.5, 1.0, 1.5),
+                        round(2.0, 2.4, 2.40, 2.5, 2.1, 2.5)),
+                "m",
+                "512x512",
+                16,
+                BenchReport.FIRST_STEP);
         Map<String, Object> j = report.json();
         assertEquals(2.4, (double) j.get("engine_images_per_s"), 1e-9, "median of each round's best batch");
         assertEquals(1.5, (double) j.get("engine_batching_gain"), 1e-9, "median of 1.5, 1.5, 1.2");
@@ -53,8 +73,8 @@ class BenchReportTest {
         assertEquals(0.95, (double) j.get("server_efficiency_min"), 1e-9);
         assertEquals(1.425, (double) j.get("batching_gain"), 1e-9, "median of 1.425, 1.5, 1.143");
         assertEquals(4.0, (double) j.get("ttfp_p99_gain"), 1e-9, "oldest 2000 ms over first-step 500 ms");
-        assertEquals(0.983, (double) j.get("throughput_ratio_first_step_to_oldest"), 1e-9,
-                "median of 0.983, 1.0, 0.96");
+        assertEquals(
+                0.983, (double) j.get("throughput_ratio_first_step_to_oldest"), 1e-9, "median of 0.983, 1.0, 0.96");
         @SuppressWarnings("unchecked")
         Map<String, Object> spread = (Map<String, Object>) j.get("spread");
         assertEquals(0.625, (double) spread.get("engine_best"), 1e-9, "(3.0 - 1.5) / 2.4");
@@ -63,25 +83,44 @@ class BenchReportTest {
 
     @Test
     void theTableShowsEachFigureWithItsRangeAndSpread() {
-        BenchReport report = new BenchReport(List.of(
-                round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0),
-                round(1.0, 1.5, 1.50, 1.5, 1.0, 1.5)), "m", "512x512", 16, BenchReport.FIRST_STEP);
+        BenchReport report = new BenchReport(
+                List.of(round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0), round(1.0, 1.5, 1.50, 1.5, 1.0, 1.5)),
+                "m",
+                "512x512",
+                16,
+                BenchReport.FIRST_STEP);
         String table = report.table();
         assertTrue(table.contains("server efficiency, max_batch 8 first-step (default) (>= 0.90)"), table);
         assertTrue(table.contains("server efficiency per CPU-second"), table);
-        assertTrue(table.lines().anyMatch(l -> l.startsWith("engine, batch 1 (images/s)")
-                && l.contains("1.000..2.000") && l.contains("67%")), table);
+        assertTrue(
+                table.lines()
+                        .anyMatch(l -> l.startsWith("engine, batch 1 (images/s)")
+                                && l.contains("1.000..2.000")
+                                && l.contains("67%")),
+                table);
     }
 
     @Test
     void theJsonLineCarriesEveryFigureTheIssueAsksFor() {
-        BenchReport report = new BenchReport(List.of(round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0)), "m", "1024x1024", 16,
-                BenchReport.FIRST_STEP);
+        BenchReport report = new BenchReport(
+                List.of(round(2.0, 3.0, 2.85, 2.9, 2.0, 3.0)), "m", "1024x1024", 16, BenchReport.FIRST_STEP);
         String json = report.toJson();
-        for (String key : List.of("engine_images_per_s", "engine_batching_gain", "server_images_per_s",
-                "server_efficiency", "server_efficiency_min", "batching_gain", "ttfp_p50_ms", "ttfp_p99_ms",
-                "latency_p50_ms", "latency_p99_ms", "ttfp_p99_gain", "throughput_ratio_first_step_to_oldest",
-                "spread", "others_cpu_share", "servers")) {
+        for (String key : List.of(
+                "engine_images_per_s",
+                "engine_batching_gain",
+                "server_images_per_s",
+                "server_efficiency",
+                "server_efficiency_min",
+                "batching_gain",
+                "ttfp_p50_ms",
+                "ttfp_p99_ms",
+                "latency_p50_ms",
+                "latency_p99_ms",
+                "ttfp_p99_gain",
+                "throughput_ratio_first_step_to_oldest",
+                "spread",
+                "others_cpu_share",
+                "servers")) {
             assertTrue(json.contains("\"" + key + "\":"), key + " in " + json);
         }
         assertEquals(1.425, (double) report.json().get("batching_gain"), 1e-9);
@@ -102,10 +141,18 @@ class BenchReportTest {
 
     @Test
     void roundsRotateTheOrderOfTheServerRuns() {
-        List<ServerConfig> configs = List.of(new ServerConfig("a", 8, DenoiseOrder.FIRST_STEP),
-                new ServerConfig("b", 8, DenoiseOrder.OLDEST), new ServerConfig("c", 1, DenoiseOrder.FIRST_STEP));
-        assertEquals(List.of("a", "b", "c"), BenchMain.roundOrder(configs, 1).stream().map(ServerConfig::key).toList());
-        assertEquals(List.of("b", "c", "a"), BenchMain.roundOrder(configs, 2).stream().map(ServerConfig::key).toList());
-        assertEquals(List.of("a", "b", "c"), BenchMain.roundOrder(configs, 4).stream().map(ServerConfig::key).toList());
+        List<ServerConfig> configs = List.of(
+                new ServerConfig("a", 8, DenoiseOrder.FIRST_STEP),
+                new ServerConfig("b", 8, DenoiseOrder.OLDEST),
+                new ServerConfig("c", 1, DenoiseOrder.FIRST_STEP));
+        assertEquals(
+                List.of("a", "b", "c"),
+                BenchMain.roundOrder(configs, 1).stream().map(ServerConfig::key).toList());
+        assertEquals(
+                List.of("b", "c", "a"),
+                BenchMain.roundOrder(configs, 2).stream().map(ServerConfig::key).toList());
+        assertEquals(
+                List.of("a", "b", "c"),
+                BenchMain.roundOrder(configs, 4).stream().map(ServerConfig::key).toList());
     }
 }

@@ -10,35 +10,35 @@ import java.util.PriorityQueue;
  */
 final class VirtualTime implements Ticker {
 
-  private record Task(long at, long sequence, Runnable action) {}
+    private record Task(long at, long sequence, Runnable action) {}
 
-  private final PriorityQueue<Task> tasks =
-      new PriorityQueue<>(Comparator.comparingLong(Task::at).thenComparingLong(Task::sequence));
-  private long now = 1_000_000_000L;
-  private long sequence;
+    private final PriorityQueue<Task> tasks =
+            new PriorityQueue<>(Comparator.comparingLong(Task::at).thenComparingLong(Task::sequence));
+    private long now = 1_000_000_000L;
+    private long sequence;
 
-  @Override
-  public long nanoTime() {
-    return now;
-  }
-
-  @Override
-  public void sleepUntil(long deadlineNanos) {
-    while (!tasks.isEmpty() && tasks.peek().at() <= deadlineNanos) {
-      Task task = tasks.poll();
-      now = Math.max(now, task.at());
-      task.action().run();
+    @Override
+    public long nanoTime() {
+        return now;
     }
-    now = Math.max(now, deadlineNanos);
-  }
 
-  /** Runs {@code action} {@code delayNanos} from now. */
-  void schedule(long delayNanos, Runnable action) {
-    tasks.add(new Task(now + delayNanos, sequence++, action));
-  }
+    @Override
+    public void sleepUntil(long deadlineNanos) {
+        while (!tasks.isEmpty() && tasks.peek().at() <= deadlineNanos) {
+            Task task = tasks.poll();
+            now = Math.max(now, task.at());
+            task.action().run();
+        }
+        now = Math.max(now, deadlineNanos);
+    }
 
-  /** Lets {@code nanos} pass, running what falls due (a synchronous, slow call). */
-  void advance(long nanos) {
-    sleepUntil(now + nanos);
-  }
+    /** Runs {@code action} {@code delayNanos} from now. */
+    void schedule(long delayNanos, Runnable action) {
+        tasks.add(new Task(now + delayNanos, sequence++, action));
+    }
+
+    /** Lets {@code nanos} pass, running what falls due (a synchronous, slow call). */
+    void advance(long nanos) {
+        sleepUntil(now + nanos);
+    }
 }

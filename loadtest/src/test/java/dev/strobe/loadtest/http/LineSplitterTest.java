@@ -21,11 +21,21 @@ class LineSplitterTest {
             List<String> lines = new ArrayList<>();
             LineSplitter s = new LineSplitter(lines::add);
             for (int i = 0; i < all.length; i += chunk) {
-                s.accept(ByteBuffer.wrap(all, i, Math.min(chunk, all.length - i)).slice());
+                s.accept(
+                        ByteBuffer.wrap(all, i, Math.min(chunk, all.length - i)).slice());
             }
             s.finish();
-            assertEquals(List.of(": queued", "", "data: {\"b64_json\":\"" + "A".repeat(100_000) + "\"}", "",
-                    "data: é", "", "last"), lines, "chunks of " + chunk);
+            assertEquals(
+                    List.of(
+                            ": queued",
+                            "",
+                            "data: {\"b64_json\":\"" + "A".repeat(100_000) + "\"}",
+                            "",
+                            "data: é",
+                            "",
+                            "last"),
+                    lines,
+                    "chunks of " + chunk);
         }
     }
 

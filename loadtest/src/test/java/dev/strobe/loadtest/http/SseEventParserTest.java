@@ -35,8 +35,9 @@ class SseEventParserTest {
         assertEquals(3, pv.data().size());
         assertFalse(p.done());
 
-        List<GenerationEvent> first = p.line("data: {\"type\":\"image_generation.completed\",\"b64_json\":\"" + B64
-                + "\",\"size\":\"512x512\",\"output_format\":\"jpeg\",\"image_index\":0,\"seed\":\"18446744073709551615\"}");
+        List<GenerationEvent> first = p.line(
+                "data: {\"type\":\"image_generation.completed\",\"b64_json\":\"" + B64
+                        + "\",\"size\":\"512x512\",\"output_format\":\"jpeg\",\"image_index\":0,\"seed\":\"18446744073709551615\"}");
         assertEquals(1, first.size(), "an image that is not the last one has no Done");
         GenerationEvent.Image img = assertInstanceOf(GenerationEvent.Image.class, first.get(0));
         assertEquals(-1L, img.seed(), "the unsigned seed 2^64-1");
@@ -56,9 +57,11 @@ class SseEventParserTest {
 
     @Test
     void anErrorEventIsAFailureWithItsCode() {
-        SseEventParser.FailureException e = assertThrows(SseEventParser.FailureException.class,
-                () -> new SseEventParser().line("data: {\"type\":\"error\",\"error\":{\"message\":\"deadline passed\","
-                        + "\"type\":\"timeout\",\"code\":\"deadline_exceeded\",\"param\":null}}"));
+        SseEventParser.FailureException e = assertThrows(
+                SseEventParser.FailureException.class,
+                () -> new SseEventParser()
+                        .line("data: {\"type\":\"error\",\"error\":{\"message\":\"deadline passed\","
+                                + "\"type\":\"timeout\",\"code\":\"deadline_exceeded\",\"param\":null}}"));
         assertEquals("deadline_exceeded", e.failure.code());
         assertEquals(Status.Code.DEADLINE_EXCEEDED, HttpRequestSender.code(e.failure.code()));
     }
@@ -70,15 +73,25 @@ class SseEventParserTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, s.getCode());
         assertTrue(s.getDescription().contains("the queue is full"));
         assertEquals(Status.Code.NOT_FOUND, HttpRequestSender.refusal(404, "{}").getCode());
-        assertEquals(Status.Code.UNAVAILABLE, HttpRequestSender.refusal(503, "not json").getCode());
-        assertEquals(Status.Code.INTERNAL, HttpRequestSender.refusal(500, "not json").getCode());
+        assertEquals(
+                Status.Code.UNAVAILABLE,
+                HttpRequestSender.refusal(503, "not json").getCode());
+        assertEquals(
+                Status.Code.INTERNAL, HttpRequestSender.refusal(500, "not json").getCode());
     }
 
     @Test
     void aGrpcRequestBecomesTheSameOpenAiRequestWithEveryStepStreamed() {
-        GenerateRequest r = GenerateRequest.newBuilder().setPrompt("a fox").setModel("tiny-lightning-8step")
-                .setWidth(512).setHeight(768).setNumImages(2).setSeed(-2L).setRequestId("lt-9")
-                .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_JPEG)).build();
+        GenerateRequest r = GenerateRequest.newBuilder()
+                .setPrompt("a fox")
+                .setModel("tiny-lightning-8step")
+                .setWidth(512)
+                .setHeight(768)
+                .setNumImages(2)
+                .setSeed(-2L)
+                .setRequestId("lt-9")
+                .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_JPEG))
+                .build();
         var o = OpenAiImagesRequest.of(r);
         assertEquals("a fox", o.get("prompt").getAsString());
         assertEquals("tiny-lightning-8step", o.get("model").getAsString());
@@ -90,8 +103,10 @@ class SseEventParserTest {
         assertTrue(o.get("stream").getAsBoolean());
         assertEquals("all", o.get("strobe_previews").getAsString());
 
-        var plain = OpenAiImagesRequest.of(GenerateRequest.newBuilder().setPrompt("x")
-                .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_NONE)).build());
+        var plain = OpenAiImagesRequest.of(GenerateRequest.newBuilder()
+                .setPrompt("x")
+                .setPreview(PreviewOptions.newBuilder().setFormat(PreviewFormat.PREVIEW_FORMAT_NONE))
+                .build());
         assertEquals("auto", plain.get("size").getAsString());
         assertFalse(plain.has("strobe_previews"), "no previews asked, none streamed");
         assertFalse(plain.has("model"));

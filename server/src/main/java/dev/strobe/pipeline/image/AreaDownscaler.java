@@ -33,8 +33,7 @@ public final class AreaDownscaler {
         int w = image.width();
         int h = image.height();
         if (outW <= 0 || outH <= 0 || outW > w || outH > h) {
-            throw new IllegalArgumentException("can only shrink " + w + "x" + h + ", not to "
-                    + outW + "x" + outH);
+            throw new IllegalArgumentException("can only shrink " + w + "x" + h + ", not to " + outW + "x" + outH);
         }
         Weights wx = Weights.of(w, outW);
         Weights wy = Weights.of(h, outH);

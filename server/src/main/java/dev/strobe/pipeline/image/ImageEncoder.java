@@ -25,7 +25,8 @@ public final class ImageEncoder {
 
     /** Output formats. */
     public enum Format {
-        PNG, JPEG;
+        PNG,
+        JPEG;
 
         /** Parses "png", "jpeg" or "jpg" (case-insensitive). */
         public static Format parse(String s) {
@@ -33,8 +34,7 @@ public final class ImageEncoder {
             return switch (v) {
                 case "png" -> PNG;
                 case "jpeg", "jpg" -> JPEG;
-                default -> throw new IllegalArgumentException("image format must be png or jpeg, got \""
-                        + s + "\"");
+                default -> throw new IllegalArgumentException("image format must be png or jpeg, got \"" + s + "\"");
             };
         }
 
@@ -74,8 +74,7 @@ public final class ImageEncoder {
         if (quality < 1 || quality > 100) {
             throw new IllegalArgumentException("JPEG quality must be 1..100, got " + quality);
         }
-        BufferedImage buffered = new BufferedImage(image.width(), image.height(),
-                BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage buffered = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
         byte[] bgr = ((DataBufferByte) buffered.getRaster().getDataBuffer()).getData();
         byte[] rgb = image.rgb();
         for (int i = 0; i < rgb.length; i += 3) {

@@ -19,6 +19,7 @@ public final class LatentPreview {
         {0.1076f, 0.1111f, -0.0362f},
         {-0.3165f, -0.2492f, -0.2188f},
     };
+
     private static final float[] BIAS = {0.1084f, -0.0175f, -0.0011f};
 
     private LatentPreview() {}
@@ -33,8 +34,8 @@ public final class LatentPreview {
         }
         int plane = height * width;
         if (offset < 0 || offset > latent.length - CHANNELS * plane) {
-            throw new IllegalArgumentException("a [4, " + height + ", " + width + "] latent at offset "
-                    + offset + " does not fit in an array of " + latent.length + " values");
+            throw new IllegalArgumentException("a [4, " + height + ", " + width + "] latent at offset " + offset
+                    + " does not fit in an array of " + latent.length + " values");
         }
         byte[] rgb = new byte[plane * 3];
         for (int p = 0; p < plane; p++) {
@@ -43,8 +44,7 @@ public final class LatentPreview {
             float l2 = latent[offset + 2 * plane + p];
             float l3 = latent[offset + 3 * plane + p];
             for (int c = 0; c < 3; c++) {
-                float v = l0 * FACTORS[0][c] + l1 * FACTORS[1][c] + l2 * FACTORS[2][c]
-                        + l3 * FACTORS[3][c] + BIAS[c];
+                float v = l0 * FACTORS[0][c] + l1 * FACTORS[1][c] + l2 * FACTORS[2][c] + l3 * FACTORS[3][c] + BIAS[c];
                 rgb[p * 3 + c] = (byte) toByte(v);
             }
         }

@@ -18,8 +18,8 @@ public final class VaeImage {
         }
         int plane = height * width;
         if (offset < 0 || offset > decoded.length - 3 * plane) {
-            throw new IllegalArgumentException("a [3, " + height + ", " + width + "] image at offset "
-                    + offset + " does not fit in an array of " + decoded.length + " values");
+            throw new IllegalArgumentException("a [3, " + height + ", " + width + "] image at offset " + offset
+                    + " does not fit in an array of " + decoded.length + " values");
         }
         byte[] rgb = new byte[plane * 3];
         for (int c = 0; c < 3; c++) {

@@ -53,8 +53,8 @@ public final class TorchCpuNoise {
      */
     public static void fill(Kernel kernel, long seed, float[] out, int offset, int count) {
         if (count < 0 || offset < 0 || offset > out.length - count) {
-            throw new IllegalArgumentException("cannot write " + count + " values at " + offset
-                    + " into an array of " + out.length);
+            throw new IllegalArgumentException(
+                    "cannot write " + count + " values at " + offset + " into an array of " + out.length);
         }
         MersenneTwister mt = new MersenneTwister(seed);
         if (count >= 16) {
@@ -84,13 +84,13 @@ public final class TorchCpuNoise {
         long n = 1;
         for (int d : shape) {
             if (d <= 0) {
-                throw new IllegalArgumentException("every dimension must be positive, got "
-                        + java.util.Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "every dimension must be positive, got " + java.util.Arrays.toString(shape));
             }
             n *= d;
             if (n > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape)
-                        + " has too many values for one array");
+                throw new IllegalArgumentException(
+                        "shape " + java.util.Arrays.toString(shape) + " has too many values for one array");
             }
         }
         return (int) n;

@@ -26,8 +26,7 @@ public final class EulerSampler {
     }
 
     /** {@code out[outOff..] = x[xOff..] / sqrt(sigma^2 + 1)} for {@code length} values. */
-    public static void scaleModelInput(float[] x, int xOff, float sigma, float[] out, int outOff,
-            int length) {
+    public static void scaleModelInput(float[] x, int xOff, float sigma, float[] out, int outOff, int length) {
         checkSlice(x, xOff, length, "x");
         checkSlice(out, outOff, length, "out");
         float divisor = (float) Math.sqrt(sigma * sigma + 1.0f);
@@ -37,16 +36,23 @@ public final class EulerSampler {
     }
 
     /** The model's estimate of the clean latent, over whole arrays. */
-    public static void denoised(float[] x, float[] modelOut, float sigma, PredictionType prediction,
-            float[] out) {
+    public static void denoised(float[] x, float[] modelOut, float sigma, PredictionType prediction, float[] out) {
         requireSameLength(x.length, modelOut.length, "x", "modelOut");
         requireSameLength(x.length, out.length, "x", "out");
         denoised(x, 0, modelOut, 0, sigma, prediction, out, 0, x.length);
     }
 
     /** The model's estimate of the clean latent (x0_hat) for a slice. {@code out} may alias either input. */
-    public static void denoised(float[] x, int xOff, float[] modelOut, int modelOff, float sigma,
-            PredictionType prediction, float[] out, int outOff, int length) {
+    public static void denoised(
+            float[] x,
+            int xOff,
+            float[] modelOut,
+            int modelOff,
+            float sigma,
+            PredictionType prediction,
+            float[] out,
+            int outOff,
+            int length) {
         checkSlice(x, xOff, length, "x");
         checkSlice(modelOut, modelOff, length, "modelOut");
         checkSlice(out, outOff, length, "out");
@@ -67,8 +73,7 @@ public final class EulerSampler {
     }
 
     /** One Euler step in place on a slice of {@code x}: x moves from sigma to sigmaNext. */
-    public static void step(float[] x, int xOff, float[] x0hat, int x0Off, float sigma,
-            float sigmaNext, int length) {
+    public static void step(float[] x, int xOff, float[] x0hat, int x0Off, float sigma, float sigmaNext, int length) {
         checkSlice(x, xOff, length, "x");
         checkSlice(x0hat, x0Off, length, "x0hat");
         if (!(sigma > 0)) {

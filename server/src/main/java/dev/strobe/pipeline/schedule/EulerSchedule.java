@@ -26,8 +26,13 @@ public final class EulerSchedule {
     private final float[] sigmas;
     private final float initNoiseSigma;
 
-    private EulerSchedule(int steps, TimestepSpacing spacing, double[] timesteps,
-            float[] modelTimesteps, float[] sigmas, float initNoiseSigma) {
+    private EulerSchedule(
+            int steps,
+            TimestepSpacing spacing,
+            double[] timesteps,
+            float[] modelTimesteps,
+            float[] sigmas,
+            float initNoiseSigma) {
         this.steps = steps;
         this.spacing = spacing;
         this.timesteps = timesteps;
@@ -129,8 +134,7 @@ public final class EulerSchedule {
         float step = (end - start) / (float) (count - 1);
         int halfway = count / 2;
         for (int i = 0; i < count; i++) {
-            out[i] = i < halfway ? Math.fma(step, (float) i, start)
-                    : Math.fma(-step, (float) (count - i - 1), end);
+            out[i] = i < halfway ? Math.fma(step, (float) i, start) : Math.fma(-step, (float) (count - i - 1), end);
         }
         return out;
     }

@@ -28,7 +28,7 @@ public enum PredictionType {
                 }
             }
         }
-        throw new IllegalArgumentException("prediction type must be \"epsilon\" or \"sample\", got "
-                + (s == null ? "nothing" : "\"" + s + "\""));
+        throw new IllegalArgumentException(
+                "prediction type must be \"epsilon\" or \"sample\", got " + (s == null ? "nothing" : "\"" + s + "\""));
     }
 }

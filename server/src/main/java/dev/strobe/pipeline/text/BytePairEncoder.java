@@ -24,6 +24,7 @@ public final class BytePairEncoder {
     private final int[] byteEndId = new int[256];
     /** Open addressing: key = left << 32 | right (never negative), value = rank << 32 | merged id. */
     private final long[] keys;
+
     private final long[] values;
     private final int mask;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();

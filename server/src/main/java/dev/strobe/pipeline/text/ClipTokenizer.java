@@ -27,8 +27,7 @@ public final class ClipTokenizer {
     private final int padId;
     private final int contextLength;
 
-    private ClipTokenizer(ClipBpeFiles files, String padToken, TextNormalizer normalizer,
-            int contextLength) {
+    private ClipTokenizer(ClipBpeFiles files, String padToken, TextNormalizer normalizer, int contextLength) {
         if (contextLength < 3) {
             throw new IllegalArgumentException("context length must be at least 3, got " + contextLength);
         }
@@ -53,8 +52,8 @@ public final class ClipTokenizer {
     private static int special(Map<String, Integer> vocab, String token) {
         Integer id = vocab.get(token);
         if (id == null) {
-            throw new IllegalArgumentException("tokenizer vocabulary lacks " + token
-                    + "; this is not a CLIP tokenizer");
+            throw new IllegalArgumentException(
+                    "tokenizer vocabulary lacks " + token + "; this is not a CLIP tokenizer");
         }
         return id;
     }
@@ -65,8 +64,7 @@ public final class ClipTokenizer {
     }
 
     /** As {@link #of(ClipBpeFiles, String)}, sharing one normalizer and any context length. */
-    public static ClipTokenizer of(ClipBpeFiles files, String padToken, TextNormalizer normalizer,
-            int contextLength) {
+    public static ClipTokenizer of(ClipBpeFiles files, String padToken, TextNormalizer normalizer, int contextLength) {
         return new ClipTokenizer(files, padToken, normalizer, contextLength);
     }
 

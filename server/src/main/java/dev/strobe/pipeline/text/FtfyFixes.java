@@ -22,6 +22,7 @@ final class FtfyFixes {
     private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001b\\[((?:\\p{Nd}|;)*)([a-zA-Z])");
     /** U+FF01..U+FFEF mapped to their NFKC form where that differs, plus U+3000 to a space. */
     private static final int WIDTH_FIRST = 0xFF01;
+
     private static final int WIDTH_LAST = 0xFFEF;
 
     private final HtmlUnescaper html;
@@ -91,8 +92,8 @@ final class FtfyFixes {
     }
 
     static String fixC1Controls(String s) {
-        return mapChars(s, c -> c >= 0x80 && c <= 0x9f
-                ? String.valueOf(HtmlUnescaper.WINDOWS_1252_C1[c - 0x80]) : null);
+        return mapChars(
+                s, c -> c >= 0x80 && c <= 0x9f ? String.valueOf(HtmlUnescaper.WINDOWS_1252_C1[c - 0x80]) : null);
     }
 
     static String fixLatinLigatures(String s) {
@@ -146,12 +147,14 @@ final class FtfyFixes {
     }
 
     static String fixLineBreaks(String s) {
-        if (s.indexOf('\r') < 0 && s.indexOf('\u2028') < 0 && s.indexOf('\u2029') < 0
-                && s.indexOf('\u0085') < 0) {
+        if (s.indexOf('\r') < 0 && s.indexOf('\u2028') < 0 && s.indexOf('\u2029') < 0 && s.indexOf('\u0085') < 0) {
             return s;
         }
-        return s.replace("\r\n", "\n").replace('\r', '\n').replace('\u2028', '\n')
-                .replace('\u2029', '\n').replace('\u0085', '\n');
+        return s.replace("\r\n", "\n")
+                .replace('\r', '\n')
+                .replace('\u2028', '\n')
+                .replace('\u2029', '\n')
+                .replace('\u0085', '\n');
     }
 
     /**
@@ -198,8 +201,13 @@ final class FtfyFixes {
     }
 
     private static boolean isRemovedControl(char c) {
-        return c <= 0x08 || c == 0x0b || (c >= 0x0e && c <= 0x1f) || c == 0x7f
-                || (c >= 0x206a && c <= 0x206f) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffc);
+        return c <= 0x08
+                || c == 0x0b
+                || (c >= 0x0e && c <= 0x1f)
+                || c == 0x7f
+                || (c >= 0x206a && c <= 0x206f)
+                || c == 0xfeff
+                || (c >= 0xfff9 && c <= 0xfffc);
     }
 
     private interface CharMapping {

@@ -25,14 +25,15 @@ final class HtmlEntities {
 
     private HtmlEntities(Map<String, String> byName) {
         this.byName = Map.copyOf(byName);
-        this.longestName = byName.keySet().stream().mapToInt(String::length).max().orElse(0);
+        this.longestName =
+                byName.keySet().stream().mapToInt(String::length).max().orElse(0);
     }
 
     static HtmlEntities load() {
         try (InputStream in = HtmlEntities.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE + " next to "
-                        + HtmlEntities.class.getName());
+                throw new IllegalStateException(
+                        "missing resource " + RESOURCE + " next to " + HtmlEntities.class.getName());
             }
             return new HtmlEntities(parse(in));
         } catch (IOException e) {

@@ -20,6 +20,7 @@ final class HtmlUnescaper {
         '\u0090', '\u2018', '\u2019', '\u201c', '\u201d', '\u2022', '\u2013', '\u2014',
         '\u02dc', '\u2122', '\u0161', '\u203a', '\u0153', '\u009d', '\u017e', '\u0178',
     };
+
     private static final int MAX_NAME = 32;
     private static final int FTFY_MAX_BODY = 24;
 
@@ -109,8 +110,14 @@ final class HtmlUnescaper {
         int count = 0;
         while (j < n && count < MAX_NAME) {
             int cp = s.codePointAt(j);
-            if (cp == '\t' || cp == '\n' || cp == '\f' || cp == ' ' || cp == '<' || cp == '&'
-                    || cp == '#' || cp == ';') {
+            if (cp == '\t'
+                    || cp == '\n'
+                    || cp == '\f'
+                    || cp == ' '
+                    || cp == '<'
+                    || cp == '&'
+                    || cp == '#'
+                    || cp == ';') {
                 break;
             }
             j += Character.charCount(cp);
@@ -179,8 +186,11 @@ final class HtmlUnescaper {
     }
 
     private static boolean isInvalidCodePoint(int cp) {
-        return (cp >= 0x1 && cp <= 0x8) || cp == 0xb || (cp >= 0xe && cp <= 0x1f)
-                || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef)
+        return (cp >= 0x1 && cp <= 0x8)
+                || cp == 0xb
+                || (cp >= 0xe && cp <= 0x1f)
+                || (cp >= 0x7f && cp <= 0x9f)
+                || (cp >= 0xfdd0 && cp <= 0xfdef)
                 || (cp & 0xfffe) == 0xfffe;
     }
 

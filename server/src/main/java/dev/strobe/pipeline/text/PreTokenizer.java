@@ -71,8 +71,10 @@ final class PreTokenizer {
             return i + END.length();
         }
         // "<|", then 's' or 'ſ', then "tartoftext|>"
-        if (t.length() - i >= START.length() && t.charAt(i + 1) == '|'
-                && isS(t.charAt(i + 2)) && t.startsWith(START.substring(3), i + 3)) {
+        if (t.length() - i >= START.length()
+                && t.charAt(i + 1) == '|'
+                && isS(t.charAt(i + 2))
+                && t.startsWith(START.substring(3), i + 3)) {
             return i + START.length();
         }
         return -1;
@@ -104,7 +106,8 @@ final class PreTokenizer {
     /** {@code \p{N}}: decimal digits, letter numbers and other numbers. */
     static boolean isNumber(int cp) {
         int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+        return type == Character.DECIMAL_DIGIT_NUMBER
+                || type == Character.LETTER_NUMBER
                 || type == Character.OTHER_NUMBER;
     }
 

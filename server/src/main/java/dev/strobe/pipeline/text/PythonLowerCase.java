@@ -79,14 +79,32 @@ final class PythonLowerCase {
      */
     static boolean isCaseIgnorable(int cp) {
         switch (Character.getType(cp)) {
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT,
-                    Character.MODIFIER_LETTER, Character.MODIFIER_SYMBOL -> {
+            case Character.NON_SPACING_MARK,
+                    Character.ENCLOSING_MARK,
+                    Character.FORMAT,
+                    Character.MODIFIER_LETTER,
+                    Character.MODIFIER_SYMBOL -> {
                 return true;
             }
             default -> {
                 return switch (cp) {
-                    case '\'', '.', ':', 0x00B7, 0x0387, 0x055F, 0x05F4, 0x2018, 0x2019, 0x2024,
-                            0x2027, 0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A -> true;
+                    case '\'',
+                            '.',
+                            ':',
+                            0x00B7,
+                            0x0387,
+                            0x055F,
+                            0x05F4,
+                            0x2018,
+                            0x2019,
+                            0x2024,
+                            0x2027,
+                            0xFE13,
+                            0xFE52,
+                            0xFE55,
+                            0xFF07,
+                            0xFF0E,
+                            0xFF1A -> true;
                     default -> false;
                 };
             }

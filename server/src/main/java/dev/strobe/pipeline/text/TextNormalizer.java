@@ -1,6 +1,5 @@
 package dev.strobe.pipeline.text;
 
-
 /**
  * Prompt clean-up exactly as OpenAI's reference CLIP tokenizer does it before splitting:
  * {@code whitespace_clean(basic_clean(text)).lower()}, that is {@link FtfyFixes ftfy's fixes},
@@ -81,7 +80,14 @@ public final class TextNormalizer {
         if (c <= ' ') {
             return c == ' ' || (c >= '\t' && c <= '\r');
         }
-        return c == 0x85 || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a)
-                || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
+        return c == 0x85
+                || c == 0xa0
+                || c == 0x1680
+                || (c >= 0x2000 && c <= 0x200a)
+                || c == 0x2028
+                || c == 0x2029
+                || c == 0x202f
+                || c == 0x205f
+                || c == 0x3000;
     }
 }

@@ -37,8 +37,10 @@ public record TokenizedPrompt(long[] ids, int promptTokens, boolean truncated) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenizedPrompt p && p.promptTokens == promptTokens
-                && p.truncated == truncated && Arrays.equals(p.ids, ids);
+        return o instanceof TokenizedPrompt p
+                && p.promptTokens == promptTokens
+                && p.truncated == truncated
+                && Arrays.equals(p.ids, ids);
     }
 
     @Override

@@ -29,9 +29,7 @@ import java.util.function.Supplier;
  * and "unknown" for any other name, so clients cannot grow the label set.
  */
 public final class PrometheusMetrics implements SchedulerMetrics {
-    private static final double[] SECONDS = {
-        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
-    };
+    private static final double[] SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] BATCH = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -53,64 +51,108 @@ public final class PrometheusMetrics implements SchedulerMetrics {
      * @param openStreams Generate streams that have not ended
      * @param secondsPerMegapixelStep the deadline estimate's recent device time (NaN before data)
      */
-    public record Gauges(Supplier<BatcherStats> batcher, IntSupplier openStreams, DoubleSupplier secondsPerMegapixelStep) {}
+    public record Gauges(
+            Supplier<BatcherStats> batcher, IntSupplier openStreams, DoubleSupplier secondsPerMegapixelStep) {}
 
     /** @param models the served model names, the only values of the model label besides "-" and "unknown" */
     public PrometheusMetrics(Gauges gauges, Collection<String> models) {
         this.models = Set.copyOf(models);
         Supplier<BatcherStats> stats = gauges.batcher();
-        requests = Counter.builder().name("strobe_requests_total")
+        requests = Counter.builder()
+                .name("strobe_requests_total")
                 .help("Generation requests by model, final canonical status code and frontend (grpc, http)")
-                .labelNames("model", "code", "frontend").register(registry);
-        batchSize = Histogram.builder().name("strobe_batch_size")
+                .labelNames("model", "code", "frontend")
+                .register(registry);
+        batchSize = Histogram.builder()
+                .name("strobe_batch_size")
                 .help("Items per engine call, by stage (encode, denoise, decode) and per image for output")
-                .labelNames("stage", "model").classicOnly().classicUpperBounds(BATCH).register(registry);
-        stageSeconds = Histogram.builder().name("strobe_stage_seconds")
+                .labelNames("stage", "model")
+                .classicOnly()
+                .classicUpperBounds(BATCH)
+                .register(registry);
+        stageSeconds = Histogram.builder()
+                .name("strobe_stage_seconds")
                 .help("Duration of one stage call; for denoise this is the time of one step of the batch")
-                .labelNames("stage", "model").classicOnly().classicUpperBounds(SECONDS).register(registry);
-        nonFinite = Counter.builder().name("strobe_vae_nonfinite_images_total")
+                .labelNames("stage", "model")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        nonFinite = Counter.builder()
+                .name("strobe_vae_nonfinite_images_total")
                 .help("Images the VAE decoder returned with NaN or infinite values (an fp16 VAE overflowing);"
                         + " each failed its request with INTERNAL")
-                .labelNames("model").register(registry);
-        queueWait = Histogram.builder().name("strobe_queue_wait_seconds")
+                .labelNames("model")
+                .register(registry);
+        queueWait = Histogram.builder()
+                .name("strobe_queue_wait_seconds")
                 .help("Time from arrival to the start of text encoding")
-                .classicOnly().classicUpperBounds(SECONDS).register(registry);
-        firstPreview = Histogram.builder().name("strobe_time_to_first_preview_seconds")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        firstPreview = Histogram.builder()
+                .name("strobe_time_to_first_preview_seconds")
                 .help("Time from arrival to the first preview, for successful requests with previews")
-                .labelNames("model", "frontend").classicOnly().classicUpperBounds(SECONDS).register(registry);
-        total = Histogram.builder().name("strobe_request_seconds")
+                .labelNames("model", "frontend")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        total = Histogram.builder()
+                .name("strobe_request_seconds")
                 .help("Time from arrival to the last image, for successful requests")
-                .labelNames("model", "frontend").classicOnly().classicUpperBounds(SECONDS).register(registry);
-        requestStage = Histogram.builder().name("strobe_request_stage_seconds")
+                .labelNames("model", "frontend")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        requestStage = Histogram.builder()
+                .name("strobe_request_stage_seconds")
                 .help("Time a successful request spent in each stage: queue, encode, wait (for its first UNet"
                         + " step), denoise, decode; per request the stages add up to strobe_request_seconds")
-                .labelNames("stage", "model").classicOnly().classicUpperBounds(SECONDS).register(registry);
+                .labelNames("stage", "model")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
         JvmGauges jvm = new JvmGauges();
-        GaugeWithCallback.builder().name("strobe_jvm_heap_after_gc_bytes")
+        GaugeWithCallback.builder()
+                .name("strobe_jvm_heap_after_gc_bytes")
                 .help("Heap in use right after the most recent garbage collection (NaN before the first)")
-                .callback(cb -> cb.call(jvm.heapAfterGcBytes())).register(registry);
-        GaugeWithCallback.builder().name("strobe_jvm_live_threads")
+                .callback(cb -> cb.call(jvm.heapAfterGcBytes()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_jvm_live_threads")
                 .help("Live threads of the server's JVM")
-                .callback(cb -> cb.call(jvm.liveThreads())).register(registry);
-        GaugeWithCallback.builder().name("strobe_process_resident_bytes")
+                .callback(cb -> cb.call(jvm.liveThreads()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_process_resident_bytes")
                 .help("Resident set size of the server process (NaN where /proc is missing)")
-                .callback(cb -> cb.call(jvm.residentBytes())).register(registry);
-        GaugeWithCallback.builder().name("strobe_queue_depth")
+                .callback(cb -> cb.call(jvm.residentBytes()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_queue_depth")
                 .help("Requests admitted and waiting for text encoding")
-                .callback(cb -> cb.call(stats.get().queued())).register(registry);
-        GaugeWithCallback.builder().name("strobe_active_images")
+                .callback(cb -> cb.call(stats.get().queued()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_active_images")
                 .help("Images between text encoding and delivery")
-                .callback(cb -> cb.call(stats.get().activeImages())).register(registry);
-        GaugeWithCallback.builder().name("strobe_denoising_images")
+                .callback(cb -> cb.call(stats.get().activeImages()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_denoising_images")
                 .help("Images in the denoise set")
-                .callback(cb -> cb.call(stats.get().denoising())).register(registry);
-        GaugeWithCallback.builder().name("strobe_open_streams")
+                .callback(cb -> cb.call(stats.get().denoising()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_open_streams")
                 .help("Generation streams (every frontend) admitted or being admitted that have not ended")
-                .callback(cb -> cb.call(gauges.openStreams().getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("strobe_device_seconds_per_megapixel_step")
+                .callback(cb -> cb.call(gauges.openStreams().getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("strobe_device_seconds_per_megapixel_step")
                 .help("Recent device time per megapixel-step, the basis of the deadline estimate (NaN before"
                         + " the first completed request)")
-                .callback(cb -> cb.call(gauges.secondsPerMegapixelStep().getAsDouble())).register(registry);
+                .callback(cb -> cb.call(gauges.secondsPerMegapixelStep().getAsDouble()))
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {

@@ -43,22 +43,36 @@ public final class RequestLogger implements RequestLog {
     /** The log line of one request. */
     static String line(RequestInfo r, String code, Timings t, String message) {
         StringBuilder b = new StringBuilder()
-                .append("frontend=").append(r.frontend())
-                .append(" request_id=").append(quote(r.requestId()))
-                .append(" model=").append(quote(r.model()))
-                .append(" size=").append(Integer.toUnsignedString(r.width())).append('x')
+                .append("frontend=")
+                .append(r.frontend())
+                .append(" request_id=")
+                .append(quote(r.requestId()))
+                .append(" model=")
+                .append(quote(r.model()))
+                .append(" size=")
+                .append(Integer.toUnsignedString(r.width()))
+                .append('x')
                 .append(Integer.toUnsignedString(r.height()))
-                .append(" images=").append(Integer.toUnsignedString(r.images()))
-                .append(" prompt_tokens=").append(r.promptTokens())
-                .append(" code=").append(code);
+                .append(" images=")
+                .append(Integer.toUnsignedString(r.images()))
+                .append(" prompt_tokens=")
+                .append(r.promptTokens())
+                .append(" code=")
+                .append(code);
         if (!r.user().isEmpty()) {
             b.append(" user=").append(quote(r.user()));
         }
         if (t != null) {
-            b.append(String.format(Locale.ROOT,
+            b.append(String.format(
+                    Locale.ROOT,
                     " queue_ms=%.1f encode_ms=%.1f wait_ms=%.1f denoise_ms=%.1f decode_ms=%.1f first_preview_ms=%.1f"
                             + " total_ms=%.1f",
-                    t.queueMs(), t.encodeMs(), t.waitMs(), t.denoiseMs(), t.decodeMs(), t.firstPreviewMs(),
+                    t.queueMs(),
+                    t.encodeMs(),
+                    t.waitMs(),
+                    t.denoiseMs(),
+                    t.decodeMs(),
+                    t.firstPreviewMs(),
                     t.totalMs()));
         }
         if (message != null && !message.isEmpty()) {

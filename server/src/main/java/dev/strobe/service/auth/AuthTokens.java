@@ -31,8 +31,10 @@ public final class AuthTokens {
          */
         public void checkModel(String model) {
             if (!allows(model)) {
-                throw new StrobeException(ErrorKind.PERMISSION_DENIED, "this token may not use model '" + model
-                        + "'; it may use " + String.join(", ", models.stream().sorted().toList()));
+                throw new StrobeException(
+                        ErrorKind.PERMISSION_DENIED,
+                        "this token may not use model '" + model + "'; it may use "
+                                + String.join(", ", models.stream().sorted().toList()));
             }
         }
     }
@@ -88,11 +90,13 @@ public final class AuthTokens {
      */
     public Grant authenticate(String header) {
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new StrobeException(ErrorKind.UNAUTHENTICATED,
+            throw new StrobeException(
+                    ErrorKind.UNAUTHENTICATED,
                     "this server needs a bearer token: send the header 'authorization: Bearer <token>'");
         }
-        return find(header.substring(BEARER.length()).strip()).orElseThrow(() -> new StrobeException(
-                ErrorKind.UNAUTHENTICATED, "the bearer token is not valid for this server"));
+        return find(header.substring(BEARER.length()).strip())
+                .orElseThrow(() -> new StrobeException(
+                        ErrorKind.UNAUTHENTICATED, "the bearer token is not valid for this server"));
     }
 
     /** The grant of a presented token, compared in constant time; empty when unknown. */

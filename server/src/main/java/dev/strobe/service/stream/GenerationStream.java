@@ -53,14 +53,17 @@ public final class GenerationStream implements GenerationSink {
     private GenerationService.Admitted admission;
     /** Known before the batcher can call the sink (set between prepare and submit). */
     private GenerationSpec spec;
+
     private StreamEvent queued;
     private final TreeMap<Integer, PreviewFrame> previews = new TreeMap<>();
     private final ArrayDeque<StreamEvent> reliable = new ArrayDeque<>();
     /** Set by done(): the done event follows the images, then the stream completes. */
     private Timings doneTimings;
+
     private boolean doneSent;
     /** Set by failed() or a limit: replaces everything not sent yet. */
     private StrobeException error;
+
     private EventWriter writer;
     private boolean drainScheduled;
     /** The client went away (or its deadline passed) before or during admission. */
@@ -73,6 +76,7 @@ public final class GenerationStream implements GenerationSink {
     private long lastProgress;
     /** The pending limit checks, cancelled when the stream ends. */
     private StreamTimer.Task ageCheck;
+
     private StreamTimer.Task idleCheck;
 
     GenerationStream(GenerationStreams streams, String frontend, PreviewSelection selection) {
@@ -90,8 +94,8 @@ public final class GenerationStream implements GenerationSink {
      * @throws StrobeException the refusal, already reported as this stream's end; the frontend
      *     sends it in its protocol
      */
-    public GenerationService.Admitted admit(GenerateCommand command, AuthTokens.Grant grant, String user,
-            long arrivalNanos, long deadlineNanos) {
+    public GenerationService.Admitted admit(
+            GenerateCommand command, AuthTokens.Grant grant, String user, long arrivalNanos, long deadlineNanos) {
         GenerationService.Admitted a;
         try {
             GenerationService.Prepared p = streams.service().prepare(command, grant, arrivalNanos, deadlineNanos);
@@ -119,7 +123,8 @@ public final class GenerationStream implements GenerationSink {
         if (cancelNow) {
             streams.service().cancel(a.generation());
         }
-        StreamTimer.Task t = streams.timer().schedule(this::checkAge, streams.limits().maxAge().toNanos());
+        StreamTimer.Task t = streams.timer()
+                .schedule(this::checkAge, streams.limits().maxAge().toNanos());
         synchronized (lock) {
             ageCheck = t;
             if (ended) {
@@ -176,7 +181,8 @@ public final class GenerationStream implements GenerationSink {
         if (a != null) {
             streams.service().cancel(a.generation());
         }
-        boolean expired = a != null && streams.clock().getAsLong() >= a.generation().spec().deadlineNanos();
+        boolean expired = a != null
+                && streams.clock().getAsLong() >= a.generation().spec().deadlineNanos();
         if (expired) {
             ended(ErrorKind.DEADLINE.code(), null, "the client's deadline passed before the stream ended");
         } else {
@@ -269,8 +275,11 @@ public final class GenerationStream implements GenerationSink {
     }
 
     private void checkAge() {
-        end(new StrobeException(ErrorKind.DEADLINE, "the stream was open longer than the server's maximum stream age ("
-                + streams.limits().maxAge() + "); set a deadline, ask for less work, or retry on a less busy replica"));
+        end(new StrobeException(
+                ErrorKind.DEADLINE,
+                "the stream was open longer than the server's maximum stream age ("
+                        + streams.limits().maxAge()
+                        + "); set a deadline, ask for less work, or retry on a less busy replica"));
     }
 
     /** Ends a finished stream whose client has taken nothing for the idle limit; else checks again later. */
@@ -287,9 +296,11 @@ public final class GenerationStream implements GenerationSink {
             scheduleIdleCheck(idle - waited);
             return;
         }
-        end(new StrobeException(ErrorKind.ABANDONED, "the client read nothing for " + streams.limits().finishedIdle()
-                + " after its images were ready; the server ended the stream to free them (read the stream as it"
-                + " arrives)"));
+        end(new StrobeException(
+                ErrorKind.ABANDONED,
+                "the client read nothing for " + streams.limits().finishedIdle()
+                        + " after its images were ready; the server ended the stream to free them (read the stream as it"
+                        + " arrives)"));
     }
 
     /** Ends the stream with {@code why} (a limit), cancelling its generation if it still runs. */
@@ -334,7 +345,8 @@ public final class GenerationStream implements GenerationSink {
                 clearLocked();
                 w = writer;
             }
-            StrobeException s = new StrobeException(ErrorKind.UNAVAILABLE,
+            StrobeException s = new StrobeException(
+                    ErrorKind.UNAVAILABLE,
                     "the server shut down before the request finished; retry on another replica");
             try {
                 w.fail(s);
@@ -417,8 +429,14 @@ public final class GenerationStream implements GenerationSink {
     }
 
     /** Does one step outside the lock; false when the stream ended. */
-    private boolean perform(EventWriter w, Action action, StreamEvent event, PreviewFrame frame,
-            PreviewSpec previewSpec, StrobeException failure, Timings timings) {
+    private boolean perform(
+            EventWriter w,
+            Action action,
+            StreamEvent event,
+            PreviewFrame frame,
+            PreviewSpec previewSpec,
+            StrobeException failure,
+            Timings timings) {
         try {
             switch (action) {
                 case FAIL -> {
@@ -437,8 +455,11 @@ public final class GenerationStream implements GenerationSink {
                         img = streams.codec().encodePreview(frame, previewSpec.format(), previewSpec.maxSide());
                     } catch (RuntimeException e) {
                         // Previews are lossy: a frame that cannot be rendered is skipped.
-                        logger.warn("preview of image {} step {} could not be rendered", frame.imageIndex(),
-                                frame.step(), e);
+                        logger.warn(
+                                "preview of image {} step {} could not be rendered",
+                                frame.imageIndex(),
+                                frame.step(),
+                                e);
                         return true;
                     }
                     w.write(new StreamEvent.Preview(frame.imageIndex(), frame.step(), frame.totalSteps(), img));
@@ -512,12 +533,23 @@ public final class GenerationStream implements GenerationSink {
 
     private static StreamEvent queuedEvent(GenerationService.Admitted a) {
         GenerationSpec s = a.generation().spec();
-        return new StreamEvent.Queued(a.position(), s.requestId(), a.tokens().promptTokens(), a.tokens().truncated(),
-                a.model(), s.size().width(), s.size().height(), a.steps(), s.numImages());
+        return new StreamEvent.Queued(
+                a.position(),
+                s.requestId(),
+                a.tokens().promptTokens(),
+                a.tokens().truncated(),
+                a.model(),
+                s.size().width(),
+                s.size().height(),
+                a.steps(),
+                s.numImages());
     }
 
     static StrobeException internal(Throwable t) {
-        return new StrobeException(ErrorKind.INTERNAL, "internal error (" + t.getClass().getSimpleName()
-                + "); the server keeps serving, please report it with the request_id", t);
+        return new StrobeException(
+                ErrorKind.INTERNAL,
+                "internal error (" + t.getClass().getSimpleName()
+                        + "); the server keeps serving, please report it with the request_id",
+                t);
     }
 }

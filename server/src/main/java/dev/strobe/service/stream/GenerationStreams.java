@@ -24,8 +24,13 @@ public final class GenerationStreams {
      * @param output executor for rendering previews and images and for writing events
      * @param timer runs the {@link StreamLimits} checks
      */
-    public GenerationStreams(GenerationService service, ImageCodec codec, Executor output, RequestLog log,
-            StreamLimits limits, StreamTimer timer) {
+    public GenerationStreams(
+            GenerationService service,
+            ImageCodec codec,
+            Executor output,
+            RequestLog log,
+            StreamLimits limits,
+            StreamTimer timer) {
         this.service = service;
         this.codec = codec;
         this.output = output;

@@ -16,8 +16,17 @@ public sealed interface StreamEvent {
      * @param position requests waiting ahead of it
      * @param promptTokens prompt tokens before truncation (without start and end tokens)
      */
-    record Queued(int position, String requestId, int promptTokens, boolean promptTruncated, String model, int width,
-            int height, int steps, int numImages) implements StreamEvent {}
+    record Queued(
+            int position,
+            String requestId,
+            int promptTokens,
+            boolean promptTruncated,
+            String model,
+            int width,
+            int height,
+            int steps,
+            int numImages)
+            implements StreamEvent {}
 
     /** The preview of image {@code imageIndex} after 1-based {@code step} of {@code totalSteps}. */
     record Preview(int imageIndex, int step, int totalSteps, EncodedImage image) implements StreamEvent {}

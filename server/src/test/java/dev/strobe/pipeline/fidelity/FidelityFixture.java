@@ -33,11 +33,11 @@ public final class FidelityFixture {
         String resource = "/fidelity/" + name;
         try (InputStream in = FidelityFixture.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing fixture " + resource
-                        + "; regenerate it with reference/fidelity (see its README)");
+                throw new IllegalStateException(
+                        "missing fixture " + resource + "; regenerate it with reference/fidelity (see its README)");
             }
-            JsonElement json = JsonParser.parseReader(new InputStreamReader(new GZIPInputStream(in),
-                    StandardCharsets.UTF_8));
+            JsonElement json =
+                    JsonParser.parseReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
             return new FidelityFixture(name, json.getAsJsonObject());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

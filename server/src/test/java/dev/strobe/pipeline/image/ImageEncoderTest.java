@@ -101,8 +101,8 @@ class ImageEncoderTest {
         BufferedImage png = decode(encoder.encode(img, ImageEncoder.Format.PNG, 0, 150));
         assertEquals(150, png.getWidth());
         assertEquals(100, png.getHeight());
-        BufferedImage jpeg = decode(encoder.encode(img, ImageEncoder.Format.JPEG,
-                ImageEncoder.DEFAULT_JPEG_QUALITY, 1000));
+        BufferedImage jpeg =
+                decode(encoder.encode(img, ImageEncoder.Format.JPEG, ImageEncoder.DEFAULT_JPEG_QUALITY, 1000));
         assertEquals(300, jpeg.getWidth());
     }
 

@@ -40,8 +40,14 @@ class TorchCpuNoiseTest {
     @Test
     void avx2KernelIsBitExact() {
         float[] v = TorchCpuNoise.randn(Kernel.AVX2, 0, 1, 4, 8, 8);
-        float[] expected = f(-1.1258398294448853, -1.152360200881958, -0.2505785822868347,
-                -0.4338788092136383, 0.8487103581428528, 0.6920091509819031, -0.31601276993751526,
+        float[] expected = f(
+                -1.1258398294448853,
+                -1.152360200881958,
+                -0.2505785822868347,
+                -0.4338788092136383,
+                0.8487103581428528,
+                0.6920091509819031,
+                -0.31601276993751526,
                 -2.1152193546295166);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], v[i], "value " + i);
@@ -57,11 +63,24 @@ class TorchCpuNoiseTest {
         // 17 values: block [0, 16) is transformed, then [1, 17) is refilled and transformed again,
         // so only value 0 is shared with a 256-value draw.
         float[] v = TorchCpuNoise.randn(0, 17);
-        float[] expected = f(-1.1258398294448853, -1.6959311962127686, 0.5666506290435791,
-                0.7935083508491516, 0.5988394618034363, -1.5550950765609741, -0.3413603901863098,
-                1.85300612449646, 0.46809640526771545, -0.5854975581169128, -0.1733967512845993,
-                0.18347793817520142, 1.3893661499023438, 1.586334228515625, 0.946298360824585,
-                -0.843676745891571, 0.9318265914916992);
+        float[] expected = f(
+                -1.1258398294448853,
+                -1.6959311962127686,
+                0.5666506290435791,
+                0.7935083508491516,
+                0.5988394618034363,
+                -1.5550950765609741,
+                -0.3413603901863098,
+                1.85300612449646,
+                0.46809640526771545,
+                -0.5854975581169128,
+                -0.1733967512845993,
+                0.18347793817520142,
+                1.3893661499023438,
+                1.586334228515625,
+                0.946298360824585,
+                -0.843676745891571,
+                0.9318265914916992);
         assertArrayEquals(expected, v);
         float[] ragged = TorchCpuNoise.randn(123456789, 1, 4, 3, 5);
         assertEquals((float) 0.2642554044723511, ragged[0]);
@@ -74,8 +93,15 @@ class TorchCpuNoiseTest {
     @Test
     void fewerThan16ValuesUseTheDoubleBoxMullerWithCachedSine() {
         float[] v = TorchCpuNoise.randn(Kernel.AVX2, 0, 2, 3);
-        assertArrayEquals(f(1.5409960746765137, -0.293428897857666, -2.1787893772125244,
-                0.5684312582015991, -1.0845223665237427, -1.3985954523086548), v);
+        assertArrayEquals(
+                f(
+                        1.5409960746765137,
+                        -0.293428897857666,
+                        -2.1787893772125244,
+                        0.5684312582015991,
+                        -1.0845223665237427,
+                        -1.3985954523086548),
+                v);
         // The scalar path does not depend on the kernel.
         assertArrayEquals(v, TorchCpuNoise.randn(Kernel.SCALAR, 0, 2, 3));
         // Values come in (cos, sin) pairs of one radius: 1.5410^2 + 0.2934^2 = r^2.
@@ -86,21 +112,29 @@ class TorchCpuNoiseTest {
     @Test
     void seedsAboveTwoTo32UseTheirLow32Bits() {
         assertArrayEquals(TorchCpuNoise.randn(7, 5), TorchCpuNoise.randn(7 + (1L << 32), 5));
-        assertArrayEquals(f(-0.1467950940132141, 0.7861412763595581, 0.9468216300010681,
-                -1.1143440008163452, 1.6907901763916016), TorchCpuNoise.randn(7, 5));
+        assertArrayEquals(
+                f(-0.1467950940132141, 0.7861412763595581, 0.9468216300010681, -1.1143440008163452, 1.6907901763916016),
+                TorchCpuNoise.randn(7, 5));
         // 2^63 + 12345 as an unsigned 64-bit seed.
         float[] big = TorchCpuNoise.randn(Long.MIN_VALUE + 12345, 1, 4, 4, 4);
-        assertArrayEquals(f(-1.479807734489441, 0.48730599880218506, -3.012793779373169,
-                0.4438551962375641), java.util.Arrays.copyOf(big, 4));
-        assertArrayEquals(TorchCpuNoise.randn(1 << 20, 1, 4, 16, 16),
-                TorchCpuNoise.randn((1L << 20) + (5L << 32), 1, 4, 16, 16));
+        assertArrayEquals(
+                f(-1.479807734489441, 0.48730599880218506, -3.012793779373169, 0.4438551962375641),
+                java.util.Arrays.copyOf(big, 4));
+        assertArrayEquals(
+                TorchCpuNoise.randn(1 << 20, 1, 4, 16, 16), TorchCpuNoise.randn((1L << 20) + (5L << 32), 1, 4, 16, 16));
     }
 
     @Test
     void scalarKernelIsWithinTwoUlpsOfPyTorchsDefaultBuild() {
         float[] v = TorchCpuNoise.randn(Kernel.SCALAR, 0, 1, 4, 8, 8);
-        float[] expected = f(-1.1258398294448853, -1.152360200881958, -0.2505785822868347,
-                -0.4338788390159607, 0.8487103581428528, 0.6920092105865479, -0.31601276993751526,
+        float[] expected = f(
+                -1.1258398294448853,
+                -1.152360200881958,
+                -0.2505785822868347,
+                -0.4338788390159607,
+                0.8487103581428528,
+                0.6920092105865479,
+                -0.31601276993751526,
                 -2.1152195930480957);
         for (int i = 0; i < expected.length; i++) {
             assertTrue(ulps(expected[i], v[i]) <= 2, "value " + i + ": " + v[i] + " vs " + expected[i]);

@@ -52,16 +52,15 @@ class TorchNoiseFixtureTest {
 
     private static String sha256(float[] v) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(FidelityFixture.bytes(v)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(FidelityFixture.bytes(v)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private String what(int i, String kernel) {
-        return "seed " + Long.toUnsignedString(seed(i)) + " shape " + Arrays.toString(shape(i))
-                + " vs " + fixture.source("torch") + " kernel " + kernel;
+        return "seed " + Long.toUnsignedString(seed(i)) + " shape " + Arrays.toString(shape(i)) + " vs "
+                + fixture.source("torch") + " kernel " + kernel;
     }
 
     @Test
@@ -121,7 +120,8 @@ class TorchNoiseFixtureTest {
                 assertArrayEquals(torch, ours, "fewer than 16 values: one path, " + what(i, "DEFAULT"));
             }
         }
-        System.out.printf("noise SCALAR vs torch DEFAULT: %d values, %d differ, max %d ulp, max abs %.3g%n",
+        System.out.printf(
+                "noise SCALAR vs torch DEFAULT: %d values, %d differ, max %d ulp, max abs %.3g%n",
                 compared, differing, maxUlps, maxAbs);
         // libm's logf/cosf/sinf are not correctly rounded; strobe rounds from double.
         assertTrue(compared > 75_000, "compared " + compared + " values");
@@ -154,12 +154,14 @@ class TorchNoiseFixtureTest {
                 batch = i;
             }
         }
-        float[] torchBatch = FidelityFixture.floats(values.get(torchHash("AVX2", batch)).getAsString());
+        float[] torchBatch =
+                FidelityFixture.floats(values.get(torchHash("AVX2", batch)).getAsString());
         long seed = seed(batch);
         float[] first = TorchCpuNoise.randn(seed, 1, 4, 8, 8);
         float[] second = TorchCpuNoise.randn(TorchCpuNoise.imageSeed(seed, 1), 1, 4, 8, 8);
         assertArrayEquals(first, Arrays.copyOfRange(torchBatch, 0, 256));
-        assertFalse(Arrays.equals(second, Arrays.copyOfRange(torchBatch, 256, 512)),
+        assertFalse(
+                Arrays.equals(second, Arrays.copyOfRange(torchBatch, 256, 512)),
                 "torch's second image of a [2, 4, 8, 8] draw is not the draw for seed + 1");
     }
 }

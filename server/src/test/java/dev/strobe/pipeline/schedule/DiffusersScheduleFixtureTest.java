@@ -60,8 +60,10 @@ class DiffusersScheduleFixtureTest {
             String what = n + " steps vs " + fixture.source("diffusers") + " kernel " + kernel;
             if (timesteps.length != n) {
                 // diffusers would run timesteps.length steps; strobe refuses the count instead.
-                assertThrows(IllegalArgumentException.class,
-                        () -> EulerSchedule.of(SDXL, n, TimestepSpacing.TRAILING), what);
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EulerSchedule.of(SDXL, n, TimestepSpacing.TRAILING),
+                        what);
                 continue;
             }
             runnable++;
@@ -80,7 +82,8 @@ class DiffusersScheduleFixtureTest {
             assertEquals(expected[0], s.initNoiseSigma(), what + ": init_noise_sigma is sigma 0");
             assertEquals(d.get("init_noise_sigma").getAsFloat(), expected[0], what);
         }
-        System.out.printf("trailing vs diffusers (%s): %d step counts, %d sigmas, %d differ, max %d ulp%n",
+        System.out.printf(
+                "trailing vs diffusers (%s): %d step counts, %d sigmas, %d differ, max %d ulp%n",
                 kernel, runnable, compared, differing, worst);
         assertEquals(99, runnable, "step counts 1..100 except 61");
         assertTrue(worst <= maxUlps, kernel + ": max " + worst + " ulp");
@@ -107,10 +110,13 @@ class DiffusersScheduleFixtureTest {
 
     @Test
     void timestepsOfTheFixtureAreTheKnownTrailingOnes() {
-        JsonObject four = fixture.root().getAsJsonObject("trailing").getAsJsonArray("AVX2").get(3)
+        JsonObject four = fixture.root()
+                .getAsJsonObject("trailing")
+                .getAsJsonArray("AVX2")
+                .get(3)
                 .getAsJsonObject();
-        assertArrayEquals(new float[] {999, 749, 499, 249},
-                FidelityFixture.floatArray(four.getAsJsonArray("timesteps")));
+        assertArrayEquals(
+                new float[] {999, 749, 499, 249}, FidelityFixture.floatArray(four.getAsJsonArray("timesteps")));
     }
 
     @Test
@@ -122,11 +128,17 @@ class DiffusersScheduleFixtureTest {
         for (JsonElement e : fixture.root().getAsJsonArray("runs")) {
             JsonObject run = e.getAsJsonObject();
             int n = run.get("steps").getAsInt();
-            PredictionType prediction = PredictionType.parse(run.get("prediction").getAsString());
+            PredictionType prediction =
+                    PredictionType.parse(run.get("prediction").getAsString());
             int[] shape = FidelityFixture.intArray(run.getAsJsonArray("shape"));
             // diffusers' own sigmas (kernel of the run), so the step arithmetic is compared alone.
-            float[] sigmas = f32(fixture.root().getAsJsonObject("trailing").getAsJsonArray(runKernel())
-                    .get(n - 1).getAsJsonObject(), "sigmas");
+            float[] sigmas = f32(
+                    fixture.root()
+                            .getAsJsonObject("trailing")
+                            .getAsJsonArray(runKernel())
+                            .get(n - 1)
+                            .getAsJsonObject(),
+                    "sigmas");
             String what = prediction + " " + n + " steps vs " + fixture.source("diffusers");
 
             // prepare_latents: torch.randn(...) * init_noise_sigma
@@ -160,7 +172,8 @@ class DiffusersScheduleFixtureTest {
             assertEquals(n, k, what);
         }
         assertEquals(84 + 15, steps, "steps compared");
-        System.out.printf("Euler runs: %d steps bit-exact; model inputs: %d values, %d differ, max %d ulp%n",
+        System.out.printf(
+                "Euler runs: %d steps bit-exact; model inputs: %d values, %d differ, max %d ulp%n",
                 steps, inputs, inputsDiffering, inputMaxUlps);
         assertTrue(inputMaxUlps <= 2, "scale_model_input within 2 ulp, max was " + inputMaxUlps);
     }
@@ -175,10 +188,9 @@ class DiffusersScheduleFixtureTest {
             int n = d.get("steps").getAsInt();
             EulerSchedule s = EulerSchedule.of(SDXL, n, TimestepSpacing.SGM_UNIFORM);
             String what = "sgm_uniform " + n + " steps (torch " + fixture.version("torch") + ")";
-            assertArrayEquals(doubles(FidelityFixture.floatArray(d.getAsJsonArray("timesteps"))),
-                    s.timesteps(), what);
-            assertArrayEquals(FidelityFixture.floatArray(d.getAsJsonArray("model_timesteps")),
-                    s.modelTimesteps(), what);
+            assertArrayEquals(doubles(FidelityFixture.floatArray(d.getAsJsonArray("timesteps"))), s.timesteps(), what);
+            assertArrayEquals(
+                    FidelityFixture.floatArray(d.getAsJsonArray("model_timesteps")), s.modelTimesteps(), what);
             float[] expected = f32(d, "sigmas");
             float[] ours = s.sigmas();
             assertEquals(expected.length, ours.length, what);

@@ -50,15 +50,14 @@ class EulerSamplerTest {
         float[] model = {0.37f, -0.9f, 1.25f, -2.0f};
         float[] in = new float[4];
         EulerSampler.scaleModelInput(x, sigma, in);
-        assertArrayEquals(new float[] {0.006826488766819239f, -0.11605031788349152f,
-            0.15700924396514893f, 0.0f}, in);
+        assertArrayEquals(new float[] {0.006826488766819239f, -0.11605031788349152f, 0.15700924396514893f, 0.0f}, in);
         float[] x0 = new float[4];
         EulerSampler.denoised(x, model, sigma, PredictionType.EPSILON, x0);
-        assertArrayEquals(new float[] {-5.307419300079346f, 11.453182220458984f,
-            -15.968308448791504f, 29.229293823242188f}, x0);
+        assertArrayEquals(
+                new float[] {-5.307419300079346f, 11.453182220458984f, -15.968308448791504f, 29.229293823242188f}, x0);
         EulerSampler.step(x, x0, sigma, next);
-        assertArrayEquals(new float[] {-3.7971787452697754f, 7.779623985290527f,
-            -10.866145133972168f, 21.065832138061523f}, x);
+        assertArrayEquals(
+                new float[] {-3.7971787452697754f, 7.779623985290527f, -10.866145133972168f, 21.065832138061523f}, x);
     }
 
     @Test
@@ -68,13 +67,11 @@ class EulerSamplerTest {
         EulerSampler.step(batch, 1, x0, 1, 2f, 1f, 2);
         assertArrayEquals(new float[] {9f, 2f, 2f, 9f}, batch);
         float[] out = {7f, 7f, 7f};
-        EulerSampler.denoised(new float[] {1f, 1f}, 0, new float[] {0.5f, 0.5f}, 0, 2f,
-                PredictionType.EPSILON, out, 1, 2);
+        EulerSampler.denoised(
+                new float[] {1f, 1f}, 0, new float[] {0.5f, 0.5f}, 0, 2f, PredictionType.EPSILON, out, 1, 2);
         assertArrayEquals(new float[] {7f, 0f, 0f}, out);
-        assertThrows(IllegalArgumentException.class,
-                () -> EulerSampler.step(batch, 3, x0, 0, 2f, 1f, 2));
-        assertThrows(IllegalArgumentException.class,
-                () -> EulerSampler.step(batch, x0, 0f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> EulerSampler.step(batch, 3, x0, 0, 2f, 1f, 2));
+        assertThrows(IllegalArgumentException.class, () -> EulerSampler.step(batch, x0, 0f, 0f));
     }
 
     @Test

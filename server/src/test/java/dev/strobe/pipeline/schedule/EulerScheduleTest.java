@@ -12,7 +12,8 @@ class EulerScheduleTest {
     private static final TrainingSchedule SDXL = TrainingSchedule.sdxl();
 
     private static void assertRelative(double expected, double actual, double tolerance, String what) {
-        assertTrue(Math.abs(actual - expected) <= tolerance * Math.abs(expected),
+        assertTrue(
+                Math.abs(actual - expected) <= tolerance * Math.abs(expected),
                 () -> what + ": expected " + expected + " got " + actual);
     }
 
@@ -48,9 +49,17 @@ class EulerScheduleTest {
     void eightStepsMatchPyTorchsFloat32Table() {
         // Computed with PyTorch ops as diffusers does (float32 linspace with PyTorch 2's scalar
         // fill, ** 2, 1 - b, cumprod, ((1 - a) / a) ** 0.5), printed as Python floats.
-        double[] expected = {14.614646911621094, 7.297353744506836, 4.081730842590332,
-            2.4925317764282227, 1.6128870248794556, 1.0689518451690674, 0.6932054162025452,
-            0.39774635434150696, 0};
+        double[] expected = {
+            14.614646911621094,
+            7.297353744506836,
+            4.081730842590332,
+            2.4925317764282227,
+            1.6128870248794556,
+            1.0689518451690674,
+            0.6932054162025452,
+            0.39774635434150696,
+            0
+        };
         EulerSchedule eight = EulerSchedule.of(SDXL, 8, TimestepSpacing.TRAILING);
         assertArrayEquals(new double[] {999, 874, 749, 624, 499, 374, 249, 124}, eight.timesteps());
         float[] sigmas = eight.sigmas();
@@ -77,9 +86,11 @@ class EulerScheduleTest {
         assertEquals(686, t[15]);
         // 16 steps of 62.5: half-way values round to even (812.5 -> 812, 937.5 -> 938, 687.5 -> 688,
         // 562.5 -> 562), where rounding half up would give 813 and 563.
-        assertArrayEquals(new double[] {999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374, 311,
-            249, 187, 124, 61}, EulerSchedule.of(SDXL, 16, TimestepSpacing.TRAILING).timesteps());
-        assertArrayEquals(new double[] {999, 666, 332},
+        assertArrayEquals(
+                new double[] {999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374, 311, 249, 187, 124, 61},
+                EulerSchedule.of(SDXL, 16, TimestepSpacing.TRAILING).timesteps());
+        assertArrayEquals(
+                new double[] {999, 666, 332},
                 EulerSchedule.of(SDXL, 3, TimestepSpacing.TRAILING).timesteps());
     }
 
@@ -109,8 +120,10 @@ class EulerScheduleTest {
         assertArrayEquals(new double[] {999, 749.25, 499.5, 249.75}, s.timesteps());
         // ComfyUI's ModelSamplingDiscrete.sigma() evaluated with PyTorch; its exp may differ by
         // one float32 unit from a correctly rounded exp.
-        assertSigmas(new double[] {14.614640235900879, 4.086081027984619, 1.6155803203582764,
-            0.6951495409011841, 0}, s.sigmas(), 2.5e-7);
+        assertSigmas(
+                new double[] {14.614640235900879, 4.086081027984619, 1.6155803203582764, 0.6951495409011841, 0},
+                s.sigmas(),
+                2.5e-7);
         // The UNet gets the integer timestep nearest in log-sigma: 749.25 -> 749, 249.75 -> 250;
         // 499.5 is a tie that ComfyUI's float32 arithmetic resolves to 500.
         assertArrayEquals(new float[] {999, 749, 500, 250}, s.modelTimesteps());
@@ -138,8 +151,8 @@ class EulerScheduleTest {
         assertEquals(TimestepSpacing.TRAILING, TimestepSpacing.parse(" Trailing "));
         assertEquals(PredictionType.SAMPLE, PredictionType.parse("sample"));
         assertEquals(PredictionType.EPSILON, PredictionType.parse("EPSILON"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TimestepSpacing.parse("leading"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> TimestepSpacing.parse("leading"));
         assertTrue(e.getMessage().contains("leading"));
         assertThrows(IllegalArgumentException.class, () -> PredictionType.parse("v_prediction"));
         assertThrows(IllegalArgumentException.class, () -> PredictionType.parse(null));

@@ -63,8 +63,7 @@ class ClipTokenizerFixtureTest {
             } else {
                 exact++;
             }
-            String what = "\"" + text + "\" vs " + fixture.source("ftfy") + ", regex "
-                    + fixture.version("regex");
+            String what = "\"" + text + "\" vs " + fixture.source("ftfy") + ", regex " + fixture.version("regex");
             TokenizedPrompt l = clipL.encode(text);
             assertArrayEquals(row(expected, 49407), l.ids(), what);
             assertEquals(expected.length, l.promptTokens(), what);
@@ -76,8 +75,10 @@ class ClipTokenizerFixtureTest {
             truncated += l.truncated() ? 1 : 0;
         }
         JsonObject stats = fixture.root().getAsJsonObject("stats");
-        System.out.printf("tokens: %d prompts identical to OpenAI CLIP, %d mojibake prompts equal to it"
-                + " without fix_encoding, %d truncated%n", exact, mojibake, truncated);
+        System.out.printf(
+                "tokens: %d prompts identical to OpenAI CLIP, %d mojibake prompts equal to it"
+                        + " without fix_encoding, %d truncated%n",
+                exact, mojibake, truncated);
         assertEquals(stats.get("prompts").getAsInt(), exact + mojibake);
         assertEquals(stats.get("mojibake").getAsInt(), mojibake);
         assertTrue(exact > 15_000, exact + " prompts compared exactly");
@@ -95,13 +96,21 @@ class ClipTokenizerFixtureTest {
             prompts++;
             if (p.has("transformers_ids")) {
                 String text = p.get("text").getAsString();
-                assertTrue(text.indexOf('&') >= 0 || text.indexOf('<') >= 0,
+                assertTrue(
+                        text.indexOf('&') >= 0 || text.indexOf('<') >= 0,
                         "\"" + text + "\" differs under " + fixture.source("transformers"));
                 differ++;
             }
         }
-        System.out.printf("tokens: transformers' CLIPTokenizer differs from OpenAI CLIP on %d of %d"
-                + " prompts, all containing '&' or '<'%n", differ, prompts);
-        assertEquals(fixture.root().getAsJsonObject("stats").get("transformers_differs").getAsInt(), differ);
+        System.out.printf(
+                "tokens: transformers' CLIPTokenizer differs from OpenAI CLIP on %d of %d"
+                        + " prompts, all containing '&' or '<'%n",
+                differ, prompts);
+        assertEquals(
+                fixture.root()
+                        .getAsJsonObject("stats")
+                        .get("transformers_differs")
+                        .getAsInt(),
+                differ);
     }
 }

@@ -78,7 +78,9 @@ class ClipTokenizerTest {
 
     @Test
     void upperCaseIsLowered() {
-        assertArrayEquals(clipL.encode("a photo of a cat").ids(), clipL.encode("A PHOTO Of a CAT").ids());
+        assertArrayEquals(
+                clipL.encode("a photo of a cat").ids(),
+                clipL.encode("A PHOTO Of a CAT").ids());
     }
 
     @Test
@@ -192,15 +194,14 @@ class ClipTokenizerTest {
 
     @Test
     void tokensAreVocabularyStrings() {
-        assertEquals(List.of("a</w>", "photo</w>", "of</w>", "a</w>", "cat</w>"),
-                clipL.tokens("a photo of a cat"));
+        assertEquals(List.of("a</w>", "photo</w>", "of</w>", "a</w>", "cat</w>"), clipL.tokens("a photo of a cat"));
         assertEquals("cat</w>", clipL.token(CAT));
     }
 
     @Test
     void unknownPadTokenIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClipTokenizer.of(files, "<pad>"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ClipTokenizer.of(files, "<pad>"));
         assertTrue(e.getMessage().contains("<pad>"));
     }
 
@@ -217,15 +218,15 @@ class ClipTokenizerTest {
         files.writeFolder(dir);
         java.nio.file.Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\nq\u00e9 zz\n");
         ClipBpeFiles broken = ClipBpeFiles.fromFolder(dir);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClipTokenizer.of(broken, "!"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClipTokenizer.of(broken, "!"));
         assertTrue(e.getMessage().contains("vocab.json"));
     }
 
     @Test
     void concurrentCallersGetTheSameIds() throws Exception {
-        String[] prompts = {"a photo of a cat", "東京 at night, 4k", "it's a dog's life!!!",
-            "caf\u00e9 \uD83D\uDC31", "a ".repeat(90)};
+        String[] prompts = {
+            "a photo of a cat", "東京 at night, 4k", "it's a dog's life!!!", "caf\u00e9 \uD83D\uDC31", "a ".repeat(90)
+        };
         long[][] expected = new long[prompts.length][];
         ClipTokenizer fresh = ClipTokenizer.of(files, ClipTokenizer.PAD_CLIP_L);
         for (int i = 0; i < prompts.length; i++) {
@@ -239,7 +240,8 @@ class ClipTokenizerTest {
                 results.add(pool.submit(() -> {
                     for (int r = 0; r < 200; r++) {
                         for (int i = 0; i < prompts.length; i++) {
-                            if (!Arrays.equals(expected[i], shared.encode(prompts[i]).ids())) {
+                            if (!Arrays.equals(
+                                    expected[i], shared.encode(prompts[i]).ids())) {
                                 return false;
                             }
                         }

@@ -56,12 +56,16 @@ class PreTokenizerFixtureTest {
             if (!ours.equals(expectedLow) || !spans(ours).equals(expected.getAsString())) {
                 differ.add(String.format("U+%04X", cp));
                 // Java 17 has Unicode 13; Python and regex know later characters.
-                assertEquals(Character.UNASSIGNED, Character.getType(cp), String.format(
-                        "U+%04X (assigned in Java's Unicode 13) vs %s: lowered %s, pieces %s vs %s",
-                        cp, fixture.source("regex"), ours.equals(expectedLow), spans(ours), expected));
+                assertEquals(
+                        Character.UNASSIGNED,
+                        Character.getType(cp),
+                        String.format(
+                                "U+%04X (assigned in Java's Unicode 13) vs %s: lowered %s, pieces %s vs %s",
+                                cp, fixture.source("regex"), ours.equals(expectedLow), spans(ours), expected));
             }
         }
-        System.out.printf("pre-tokenizer: %d BMP code points, %d differ (all unassigned in Java %s): %s%n",
+        System.out.printf(
+                "pre-tokenizer: %d BMP code points, %d differ (all unassigned in Java %s): %s%n",
                 compared, differ.size(), Runtime.version().feature(), differ);
         assertEquals(0x10000 - 0x800, compared);
         assertTrue(differ.size() < 200, differ.size() + " code points differ");

@@ -19,7 +19,8 @@ class PreTokenizerTest {
 
     @Test
     void examples() {
-        assertEquals(List.of("it", "'s", "a", "2", "0", "2", "4", "!!!", "<|endoftext|>"),
+        assertEquals(
+                List.of("it", "'s", "a", "2", "0", "2", "4", "!!!", "<|endoftext|>"),
                 scan("it's a 2024!!! <|endoftext|>"));
         // A punctuation run swallows a following '<': the special token is only seen at a piece start.
         assertEquals(List.of("!<|", "endoftext", "|>"), scan("!<|endoftext|>"));

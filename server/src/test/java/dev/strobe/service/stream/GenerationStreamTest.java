@@ -42,8 +42,18 @@ class GenerationStreamTest {
         s.image(0, 7, decoded());
         s.image(1, 8, decoded());
         s.done(TIMINGS);
-        assertEquals(List.of("queued", "preview 0/1", "preview 1/1", "preview 0/2", "preview 1/2", "image 0 seed 7",
-                "image 1 seed 8", "done req-1", "complete"), writer.sent());
+        assertEquals(
+                List.of(
+                        "queued",
+                        "preview 0/1",
+                        "preview 1/1",
+                        "preview 0/2",
+                        "preview 1/2",
+                        "image 0 seed 7",
+                        "image 1 seed 8",
+                        "done req-1",
+                        "complete"),
+                writer.sent());
         assertEquals(List.of("test req-1 OK timed"), fx.log);
         assertEquals(0, fx.streams.openStreams().count());
         assertEquals(0, fx.timer.pending(), "an ended stream leaves no timer task behind");
@@ -63,8 +73,16 @@ class GenerationStreamTest {
         assertEquals(List.of(), writer.sent(), "nothing is written while the client is not ready");
         assertEquals(1, fx.streams.openStreams().count(), "the stream is still open");
         writer.becomeReady();
-        assertEquals(List.of("queued", "preview 0/8", "preview 1/8", "image 0 seed 7", "image 1 seed 8", "done req-1",
-                "complete"), writer.sent());
+        assertEquals(
+                List.of(
+                        "queued",
+                        "preview 0/8",
+                        "preview 1/8",
+                        "image 0 seed 7",
+                        "image 1 seed 8",
+                        "done req-1",
+                        "complete"),
+                writer.sent());
         assertEquals(List.of("test req-1 OK timed"), fx.log);
     }
 
@@ -118,8 +136,8 @@ class GenerationStreamTest {
         GenerationStream s = fx.started(writer, 1, fx.now.get() + 1_000_000, PreviewSelection.ALL);
         fx.advanceMillis(2);
         s.cancel();
-        assertEquals(List.of("test req-1 DEADLINE_EXCEEDED: the client's deadline passed before the stream ended"),
-                fx.log);
+        assertEquals(
+                List.of("test req-1 DEADLINE_EXCEEDED: the client's deadline passed before the stream ended"), fx.log);
     }
 
     @Test
@@ -137,10 +155,21 @@ class GenerationStreamTest {
     @Test
     void aRefusalAtAdmissionIsThrownForTheFrontendAndReportedWithTheFieldsAsSent() {
         GenerationStream s = fx.streams.open("test");
-        GenerateCommand tooMany = new GenerateCommand("p", "", 256, 256, 0, null, 5, GenerateCommand.PreviewChoice.NONE,
-                0, 0, GenerateCommand.OutputChoice.PNG, "req-9");
-        StrobeException e = assertThrows(StrobeException.class,
-                () -> s.admit(tooMany, null, "", fx.now.get(), Long.MAX_VALUE));
+        GenerateCommand tooMany = new GenerateCommand(
+                "p",
+                "",
+                256,
+                256,
+                0,
+                null,
+                5,
+                GenerateCommand.PreviewChoice.NONE,
+                0,
+                0,
+                GenerateCommand.OutputChoice.PNG,
+                "req-9");
+        StrobeException e =
+                assertThrows(StrobeException.class, () -> s.admit(tooMany, null, "", fx.now.get(), Long.MAX_VALUE));
         assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
         s.cancel();
         assertEquals(List.of("test req-9 INVALID_ARGUMENT: num_images must be 0 (one image) to 4, got 5"), fx.log);
@@ -173,16 +202,20 @@ class GenerationStreamTest {
         writer.becomeReady();
         s.image(0, 7, decoded());
         s.done(TIMINGS);
-        assertEquals(List.of("queued", "preview 0/2", "preview 0/6", "image 0 seed 7", "done req-1", "complete"),
-                writer.sent(), "step 8, the last, was dropped: it never displaced step 6");
+        assertEquals(
+                List.of("queued", "preview 0/2", "preview 0/6", "image 0 seed 7", "done req-1", "complete"),
+                writer.sent(),
+                "step 8, the last, was dropped: it never displaced step 6");
     }
 
     @Test
     void whenTheOutputExecutorIsShutDownTheStreamEndsUnavailable() {
         fx.close();
-        fx = new StreamFixture(task -> {
-            throw new RejectedExecutionException("shut down");
-        }, StreamLimits.defaults());
+        fx = new StreamFixture(
+                task -> {
+                    throw new RejectedExecutionException("shut down");
+                },
+                StreamLimits.defaults());
         GenerationStream s = fx.started(writer, 1);
         s.preview(frame(0, 1));
         assertEquals(List.of("fail UNAVAILABLE"), writer.sent());
@@ -201,7 +234,8 @@ class GenerationStreamTest {
         assertEquals(List.of("fail INTERNAL"), writer.sent());
         assertTrue(a.generation().isCancelled());
         assertEquals(1, fx.log.size());
-        assertTrue(fx.log.get(0).startsWith("test req-1 INTERNAL: internal error (IllegalStateException)"), fx.log.get(0));
+        assertTrue(
+                fx.log.get(0).startsWith("test req-1 INTERNAL: internal error (IllegalStateException)"), fx.log.get(0));
     }
 
     // ---- server-side limits: nothing a client does holds memory for ever ----
@@ -221,8 +255,7 @@ class GenerationStreamTest {
         assertEquals(List.of("fail ABORTED"), writer.sent(), "ended though the client is not ready");
         assertEquals(ErrorKind.ABANDONED, writer.failure.kind());
         assertEquals(1, fx.log.size());
-        assertTrue(fx.log.get(0).startsWith("test req-1 ABORTED: the client read nothing for PT30S"),
-                fx.log.get(0));
+        assertTrue(fx.log.get(0).startsWith("test req-1 ABORTED: the client read nothing for PT30S"), fx.log.get(0));
         assertEquals(0, fx.streams.openStreams().count());
         assertEquals(0, fx.timer.pending(), "nothing keeps the stream alive");
     }

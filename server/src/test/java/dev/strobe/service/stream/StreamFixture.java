@@ -30,24 +30,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * timer and a codec that encodes nothing: tests call the sink methods themselves, step by step.
  */
 final class StreamFixture implements AutoCloseable {
-    static final ModelInfo MODEL = new ModelInfo("m", "sdxl-lightning", 8, "epsilon", "trailing", 256, 2048, 64,
-            1024, 1024, 8, "fake");
+    static final ModelInfo MODEL =
+            new ModelInfo("m", "sdxl-lightning", 8, "epsilon", "trailing", 256, 2048, 64, 1024, 1024, 8, "fake");
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);
     final ManualTimer timer = new ManualTimer();
     final List<String> log = new CopyOnWriteArrayList<>();
     /** Steps whose preview fails to render. */
     final List<Integer> unrenderable = new CopyOnWriteArrayList<>();
+
     final Batcher batcher;
     final GenerationStreams streams;
 
     StreamFixture(Executor output, StreamLimits limits) {
-        batcher = new Batcher(java.util.Map.of("m", unusedStages()), BatcherConfig.defaults(), Runnable::run,
-                SchedulerMetrics.NONE, now::get);
+        batcher = new Batcher(
+                java.util.Map.of("m", unusedStages()),
+                BatcherConfig.defaults(),
+                Runnable::run,
+                SchedulerMetrics.NONE,
+                now::get);
         GenerationService service = new GenerationService(
-                new ModelCatalog(List.of(new ServedModel(MODEL,
-                        p -> new PromptTokens(new long[77], new long[77], 3, false), null)), "m"),
-                batcher, new RequestValidator(Limits.defaults()), () -> 42L, now::get, WaitEstimator.disabled());
+                new ModelCatalog(
+                        List.of(new ServedModel(
+                                MODEL, p -> new PromptTokens(new long[77], new long[77], 3, false), null)),
+                        "m"),
+                batcher,
+                new RequestValidator(Limits.defaults()),
+                () -> 42L,
+                now::get,
+                WaitEstimator.disabled());
         ImageCodec codec = new ImageCodec() {
             @Override
             public EncodedImage encodeFinal(DecodedImage image, ImageFormat format) {
@@ -72,8 +83,19 @@ final class StreamFixture implements AutoCloseable {
     }
 
     static GenerateCommand command(int images, long deadlineUnused) {
-        return new GenerateCommand("a fox", "", 256, 256, 0, 7L, images, GenerateCommand.PreviewChoice.JPEG, 0, 1,
-                GenerateCommand.OutputChoice.PNG, "req-1");
+        return new GenerateCommand(
+                "a fox",
+                "",
+                256,
+                256,
+                0,
+                7L,
+                images,
+                GenerateCommand.PreviewChoice.JPEG,
+                0,
+                1,
+                GenerateCommand.OutputChoice.PNG,
+                "req-1");
     }
 
     /** A stream admitted with no deadline and the writer attached. */
@@ -108,8 +130,8 @@ final class StreamFixture implements AutoCloseable {
     }
 
     private static ModelStages unusedStages() {
-        return (ModelStages) java.lang.reflect.Proxy.newProxyInstance(ModelStages.class.getClassLoader(),
-                new Class<?>[] {ModelStages.class}, (proxy, method, args) -> {
+        return (ModelStages) java.lang.reflect.Proxy.newProxyInstance(
+                ModelStages.class.getClassLoader(), new Class<?>[] {ModelStages.class}, (proxy, method, args) -> {
                     throw new UnsupportedOperationException(method.getName() + " must not run in this test");
                 });
     }

@@ -55,7 +55,8 @@ public final class DjlTensorRtEngine implements Engine {
         for (TensorSpec s : info.inputs()) {
             Tensor t = inputs.get(s.name());
             if (t == null) {
-                throw new EngineException(EngineException.Kind.UNSUPPORTED_INPUT,
+                throw new EngineException(
+                        EngineException.Kind.UNSUPPORTED_INPUT,
                         source + " needs input '" + s.name() + "' (binding order " + info.inputs() + ")");
             }
             if (t.rank() > 0) {
@@ -69,10 +70,12 @@ public final class DjlTensorRtEngine implements Engine {
                 for (TensorSpec s : info.inputs()) {
                     Tensor padded = plan.pad(inputs.get(s.name()), c);
                     if (!java.util.Arrays.equals(padded.shape(), s.shape())) {
-                        throw new EngineException(EngineException.Kind.UNSUPPORTED_INPUT,
+                        throw new EngineException(
+                                EngineException.Kind.UNSUPPORTED_INPUT,
                                 source + " is a static plan: input " + s + " got " + Shapes.format(padded.shape()));
                     }
-                    ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(Shapes.bytes(s.shape(), s.dataType().bytes())))
+                    ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(
+                                    Shapes.bytes(s.shape(), s.dataType().bytes())))
                             .order(ByteOrder.nativeOrder());
                     TensorCodec.encode(padded, s.dataType(), 0, plan.fixedBatch(), plan.fixedBatch(), b);
                     NDArray a = call.create(b, new Shape(s.shape()), djlType(s.dataType()));
@@ -83,15 +86,19 @@ public final class DjlTensorRtEngine implements Engine {
                 for (NDArray a : out) {
                     if (wanted.contains(a.getName())) {
                         DataType t = DjlTensorRtProvider.dataType(a.getDataType(), a.getName());
-                        Tensor full = TensorCodec.decode(a.toByteBuffer(), t, a.getShape().getShape(), c.count());
-                        parts.computeIfAbsent(a.getName(), k -> new ArrayList<>()).add(full);
+                        Tensor full = TensorCodec.decode(
+                                a.toByteBuffer(), t, a.getShape().getShape(), c.count());
+                        parts.computeIfAbsent(a.getName(), k -> new ArrayList<>())
+                                .add(full);
                     }
                 }
             } catch (EngineException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new EngineException(EngineException.Kind.RUNTIME,
-                        "DJL's TensorRT engine failed on " + source + ": " + e.getMessage(), e);
+                throw new EngineException(
+                        EngineException.Kind.RUNTIME,
+                        "DJL's TensorRT engine failed on " + source + ": " + e.getMessage(),
+                        e);
             }
         }
         Map<String, Tensor> result = new HashMap<>();

@@ -53,10 +53,12 @@ public final class DjlTensorRtProvider implements EngineProvider {
         try {
             djl = ai.djl.engine.Engine.getEngine(DJL_ENGINE);
         } catch (RuntimeException | LinkageError e) {
-            throw new EngineException(EngineException.Kind.MISSING_LIBRARY,
+            throw new EngineException(
+                    EngineException.Kind.MISSING_LIBRARY,
                     "DJL's TensorRT engine could not start: " + MissingLibraries.missing(e)
                             + "; it needs TensorRT 8.4 and CUDA 11.x on LD_LIBRARY_PATH and an NVIDIA GPU"
-                            + " (legacy route; prefer engine \"tensorrt\")", e);
+                            + " (legacy route; prefer engine \"tensorrt\")",
+                    e);
         }
         int device = Integer.parseInt(options.getOrDefault("device_id", "0"));
         Model model = Model.newInstance(file.getFileName().toString(), Device.gpu(device), DJL_ENGINE);
@@ -65,15 +67,24 @@ public final class DjlTensorRtProvider implements EngineProvider {
             TrtSession session = createSession(model);
             List<TensorSpec> inputs = specs(session.getInputBindings());
             List<TensorSpec> outputs = specs(session.getOutputBindings());
-            int batch = inputs.isEmpty() || inputs.get(0).rank() == 0 ? 1 : (int) inputs.get(0).shape()[0];
+            int batch = inputs.isEmpty() || inputs.get(0).rank() == 0
+                    ? 1
+                    : (int) inputs.get(0).shape()[0];
             EngineInfo info = new EngineInfo(DjlTensorRt.NAME, inputs, outputs, batch, batch);
-            log.info("loaded {} with DJL TensorRT {} (legacy, static batch {}): inputs by position {} outputs {}",
-                    file, djl.getVersion(), batch, inputs, outputs);
+            log.info(
+                    "loaded {} with DJL TensorRT {} (legacy, static batch {}): inputs by position {} outputs {}",
+                    file,
+                    djl.getVersion(),
+                    batch,
+                    inputs,
+                    outputs);
             return new DjlTensorRtEngine(info, model, session, new StaticBatchPlan(batch), file.toString());
         } catch (IOException | MalformedModelException | ReflectiveOperationException | RuntimeException e) {
             model.close();
-            throw new EngineException(EngineException.Kind.INVALID_MODEL,
-                    "DJL's TensorRT engine cannot load " + file + ": " + e.getMessage(), e);
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
+                    "DJL's TensorRT engine cannot load " + file + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -90,7 +101,10 @@ public final class DjlTensorRtProvider implements EngineProvider {
     private static List<TensorSpec> specs(ai.djl.ndarray.NDList bindings) {
         List<TensorSpec> out = new ArrayList<>();
         for (NDArray a : bindings) {
-            out.add(new TensorSpec(a.getName(), dataType(a.getDataType(), a.getName()), a.getShape().getShape()));
+            out.add(new TensorSpec(
+                    a.getName(),
+                    dataType(a.getDataType(), a.getName()),
+                    a.getShape().getShape()));
         }
         return out;
     }
@@ -101,7 +115,9 @@ public final class DjlTensorRtProvider implements EngineProvider {
             case FLOAT16 -> DataType.FLOAT16;
             case INT32 -> DataType.INT32;
             case INT64 -> DataType.INT64;
-            default -> throw new IllegalArgumentException(name + " has type " + t + "; strobe handles float32, float16, int32, int64");
+            default ->
+                throw new IllegalArgumentException(
+                        name + " has type " + t + "; strobe handles float32, float16, int32, int64");
         };
     }
 }

@@ -1,9 +1,9 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.sdxl.SdxlTensors;
-import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
+import dev.strobe.sdxl.SdxlTensors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -36,15 +36,22 @@ import picocli.CommandLine.Option;
  * <p>Exit codes: 0 built (or --print-only), 1 TensorRT failed, 2 bad arguments or ONNX,
  * 3 TensorRT or CUDA not installed.
  */
-@Command(name = "build-engine", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Builds a TensorRT engine plan with dynamic shapes from an ONNX model and writes engine.json beside it.")
+@Command(
+        name = "build-engine",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Builds a TensorRT engine plan with dynamic shapes from an ONNX model and writes engine.json beside it.")
 public final class BuildEngineMain implements Callable<Integer> {
     static final int OK = 0;
     static final int BUILD_FAILED = 1;
     static final int BAD_INPUT = 2;
     static final int MISSING_LIBRARY = 3;
 
-    @Option(names = "--onnx", required = true, description = "The ONNX model, e.g. unet/model.onnx (external data beside it).")
+    @Option(
+            names = "--onnx",
+            required = true,
+            description = "The ONNX model, e.g. unet/model.onnx (external data beside it).")
     Path onnx;
 
     @Option(names = "--out", description = "The plan to write (default: engine.plan beside the ONNX).")
@@ -53,8 +60,10 @@ public final class BuildEngineMain implements Callable<Integer> {
     @Option(names = "--batch", description = "Batch range min:opt:max, e.g. 1:4:8.")
     String batch;
 
-    @Option(names = "--size", description = "Square image size range in pixels min:opt:max, e.g. 512:1024:1536"
-            + " (not needed for the text encoders).")
+    @Option(
+            names = "--size",
+            description = "Square image size range in pixels min:opt:max, e.g. 512:1024:1536"
+                    + " (not needed for the text encoders).")
     String size;
 
     @Option(names = "--height", description = "Image height range in pixels (with --width, instead of --size).")
@@ -63,14 +72,18 @@ public final class BuildEngineMain implements Callable<Integer> {
     @Option(names = "--width", description = "Image width range in pixels (with --height, instead of --size).")
     String width;
 
-    @Option(names = "--profile", description = "One optimisation profile, repeatable: batch=1:4:8,size=512:1024:1536"
-            + " or batch=...,height=...,width=... (instead of --batch/--size).")
+    @Option(
+            names = "--profile",
+            description = "One optimisation profile, repeatable: batch=1:4:8,size=512:1024:1536"
+                    + " or batch=...,height=...,width=... (instead of --batch/--size).")
     List<String> profiles = new ArrayList<>();
 
     @Option(names = "--fp16", description = "Let TensorRT use float16 kernels (BuilderFlag kFP16).")
     boolean fp16;
 
-    @Option(names = "--strongly-typed", description = "Strongly typed network: precisions from the ONNX (export in float16).")
+    @Option(
+            names = "--strongly-typed",
+            description = "Strongly typed network: precisions from the ONNX (export in float16).")
     boolean stronglyTyped;
 
     @Option(names = "--timing-cache", description = "Timing cache file: read if present, written after the build.")
@@ -82,7 +95,10 @@ public final class BuildEngineMain implements Callable<Integer> {
     @Option(names = "--workspace-mb", description = "Workspace memory pool limit in MiB.")
     Integer workspaceMb;
 
-    @Option(names = "--latent-channels", defaultValue = "4", description = "Latent channels of a rank-4 input whose channel dimension is dynamic (default 4).")
+    @Option(
+            names = "--latent-channels",
+            defaultValue = "4",
+            description = "Latent channels of a rank-4 input whose channel dimension is dynamic (default 4).")
     int latentChannels;
 
     @Option(names = "--device", defaultValue = "0", description = "CUDA device to build on (default 0).")
@@ -107,8 +123,8 @@ public final class BuildEngineMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        BuildEngineMain main = new BuildEngineMain(TensorRtAvailability.javacpp(),
-                JavaCppTensorRt.process().newBuilder(), Clock.systemUTC());
+        BuildEngineMain main = new BuildEngineMain(
+                TensorRtAvailability.javacpp(), JavaCppTensorRt.process().newBuilder(), Clock.systemUTC());
         System.exit(commandLine(main).execute(args));
     }
 
@@ -116,8 +132,9 @@ public final class BuildEngineMain implements Callable<Integer> {
     public static CommandLine commandLine(BuildEngineMain main) {
         CommandLine cl = new CommandLine(main);
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("build-engine: " + ex.getMessage()
-                    + " (build-engine --help lists the options)");
+            ex.getCommandLine()
+                    .getErr()
+                    .println("build-engine: " + ex.getMessage() + " (build-engine --help lists the options)");
             return BAD_INPUT;
         });
         return cl;
@@ -149,21 +166,29 @@ public final class BuildEngineMain implements Callable<Integer> {
             for (BuildProfile p : wanted) {
                 shapes.add(ProfileShapes.of(p, inputs, ProfileShapes.Dims.sdxl(latentChannels)));
             }
-            request = new BuildRequest(onnx, plan, shapes, precision(),
+            request = new BuildRequest(
+                    onnx,
+                    plan,
+                    shapes,
+                    precision(),
                     optLevel == null ? OptionalInt.empty() : OptionalInt.of(optLevel),
                     workspaceMb == null ? OptionalInt.empty() : OptionalInt.of(workspaceMb),
-                    Optional.ofNullable(timingCache), device);
+                    Optional.ofNullable(timingCache),
+                    device);
         } catch (IllegalArgumentException e) {
             return fail(BAD_INPUT, e.getMessage());
         }
         stdout.println("equivalent trtexec command:");
         stdout.println("  " + TrtexecCommand.line(request));
-        if (precision() == Precision.FP16 && inputs.stream().anyMatch(i -> i.name().equals(SdxlTensors.LATENT_SAMPLE))) {
-            stdout.println("  note: this looks like a VAE decoder; the stock SDXL VAE overflows in fp16 (NaN, black"
-                    + " images): build it in fp16 only from the fp16-fix VAE (scripts/export_vae_onnx.py), else without --fp16");
+        if (precision() == Precision.FP16
+                && inputs.stream().anyMatch(i -> i.name().equals(SdxlTensors.LATENT_SAMPLE))) {
+            stdout.println(
+                    "  note: this looks like a VAE decoder; the stock SDXL VAE overflows in fp16 (NaN, black"
+                            + " images): build it in fp16 only from the fp16-fix VAE (scripts/export_vae_onnx.py), else without --fp16");
         }
         if (onnxProblem != null) {
-            stdout.println("  (input shapes assumed: SDXL UNet with a [B] timestep, because the ONNX could not be read)");
+            stdout.println(
+                    "  (input shapes assumed: SDXL UNet with a [B] timestep, because the ONNX could not be read)");
             return fail(BAD_INPUT, onnxProblem);
         }
         if (printOnly) {
@@ -193,26 +218,37 @@ public final class BuildEngineMain implements Callable<Integer> {
         double seconds = Duration.between(start, end).toMillis() / 1000.0;
         Path json = request.plan().toAbsolutePath().resolveSibling(EngineMetadata.FILE_NAME);
         try {
-            EngineMetadata m = EngineMetadata.of(request, result, EngineMetadata.sha256(request.onnx()), end.toString(), seconds);
+            EngineMetadata m =
+                    EngineMetadata.of(request, result, EngineMetadata.sha256(request.onnx()), end.toString(), seconds);
             m.write(json);
         } catch (IOException e) {
             return fail(BUILD_FAILED, "the plan was built but " + json + " could not be written: " + e.getMessage());
         }
-        stdout.printf("wrote %s (%d MiB) in %.0f s with TensorRT %s on %s (compute %s); %s beside it%n",
-                request.plan(), result.planBytes() >> 20, seconds, result.tensorrtVersion(), result.gpuName(),
-                result.computeCapability(), EngineMetadata.FILE_NAME);
+        stdout.printf(
+                "wrote %s (%d MiB) in %.0f s with TensorRT %s on %s (compute %s); %s beside it%n",
+                request.plan(),
+                result.planBytes() >> 20,
+                seconds,
+                result.tensorrtVersion(),
+                result.gpuName(),
+                result.computeCapability(),
+                EngineMetadata.FILE_NAME);
         return OK;
     }
 
     private String describe(BuildRequest r) {
         return r.profiles().size() + " profile(s), " + r.precision().label()
-                + r.optLevel().stream().mapToObj(l -> ", opt level " + l).findFirst().orElse("");
+                + r.optLevel().stream()
+                        .mapToObj(l -> ", opt level " + l)
+                        .findFirst()
+                        .orElse("");
     }
 
     private List<BuildProfile> profiles() {
         boolean single = batch != null || size != null || height != null || width != null;
         if (!profiles.isEmpty() && single) {
-            throw new IllegalArgumentException("use either --profile (repeatable) or --batch with --size/--height/--width, not both");
+            throw new IllegalArgumentException(
+                    "use either --profile (repeatable) or --batch with --size/--height/--width, not both");
         }
         if (profiles.isEmpty()) {
             if (!single) {

@@ -19,13 +19,13 @@ public record BuildProfile(DimRange batch, DimRange height, DimRange width) {
         for (String part : spec.split(",")) {
             String[] p = part.split("=", 2);
             if (p.length != 2 || p[1].isBlank()) {
-                throw new IllegalArgumentException("--profile '" + spec
-                        + "' must be key=value pairs, e.g. batch=1:4:8,size=512:1024:1536");
+                throw new IllegalArgumentException(
+                        "--profile '" + spec + "' must be key=value pairs, e.g. batch=1:4:8,size=512:1024:1536");
             }
             String key = p[0].trim().toLowerCase(Locale.ROOT);
             if (!key.matches("batch|size|height|width")) {
-                throw new IllegalArgumentException("--profile '" + spec + "': unknown key '" + key
-                        + "' (batch, size, height, width)");
+                throw new IllegalArgumentException(
+                        "--profile '" + spec + "': unknown key '" + key + "' (batch, size, height, width)");
             }
             if (kv.put(key, p[1].trim()) != null) {
                 throw new IllegalArgumentException("--profile '" + spec + "' repeats " + key);

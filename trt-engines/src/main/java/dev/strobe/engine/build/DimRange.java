@@ -21,8 +21,8 @@ public record DimRange(int min, int opt, int max) {
                 return new DimRange(v, v, v);
             }
             if (p.length == 3) {
-                return new DimRange(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()),
-                        Integer.parseInt(p[2].trim()));
+                return new DimRange(
+                        Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
             }
         } catch (NumberFormatException e) {
             // reported below

@@ -1,7 +1,7 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.json.JsonFiles;
 import dev.strobe.engine.tensorrt.ShapeRange;
+import dev.strobe.json.JsonFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import java.util.Map;
 public final class EngineMetadata {
     public static final String FILE_NAME = "engine.json";
     public static final int FORMAT = 1;
-
 
     /** min/opt/max of one input in one profile. */
     public static final class Range {
@@ -75,8 +74,8 @@ public final class EngineMetadata {
     public String trtexec;
 
     /** Fills in everything from a finished build. */
-    public static EngineMetadata of(BuildRequest req, TrtBuilderAdapter.Result res, String onnxSha256,
-            String builtAt, double buildSeconds) {
+    public static EngineMetadata of(
+            BuildRequest req, TrtBuilderAdapter.Result res, String onnxSha256, String builtAt, double buildSeconds) {
         EngineMetadata m = new EngineMetadata();
         m.tensorrtVersion = res.tensorrtVersion();
         m.gpuName = res.gpuName();

@@ -88,8 +88,9 @@ public final class OnnxInputs {
         }
     }
 
-    private static void readGraph(CodedInputStream c, List<OnnxMl.ValueInfoProto> inputs, List<String> outputs,
-            Set<String> initializers) throws IOException {
+    private static void readGraph(
+            CodedInputStream c, List<OnnxMl.ValueInfoProto> inputs, List<String> outputs, Set<String> initializers)
+            throws IOException {
         while (true) {
             int tag = c.readTag();
             if (tag == 0) {

@@ -1,7 +1,7 @@
 package dev.strobe.engine.build;
 
-import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.engine.tensorrt.ShapeRange;
+import dev.strobe.sdxl.SdxlTensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -26,8 +26,13 @@ public interface TrtBuilderAdapter {
     }
 
     /** What the build produced, for engine.json. */
-    record Result(String tensorrtVersion, String gpuName, String computeCapability, long planBytes,
-            List<Io> inputs, List<Io> outputs) {}
+    record Result(
+            String tensorrtVersion,
+            String gpuName,
+            String computeCapability,
+            long planBytes,
+            List<Io> inputs,
+            List<Io> outputs) {}
 
     Result build(BuildRequest request);
 }

@@ -34,7 +34,7 @@ public final class TrtexecCommand {
         switch (r.precision()) {
             case FP16 -> a.add("--fp16");
             case STRONGLY_TYPED -> a.add("--stronglyTyped");
-            case FP32 -> { }
+            case FP32 -> {}
         }
         r.optLevel().ifPresent(l -> a.add("--builderOptimizationLevel=" + l));
         r.timingCache().ifPresent(t -> a.add("--timingCacheFile=" + quote(t)));

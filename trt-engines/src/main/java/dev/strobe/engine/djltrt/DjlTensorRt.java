@@ -30,10 +30,14 @@ public final class DjlTensorRt {
 
     static EngineProvider provider(String className) {
         try {
-            return (EngineProvider) Class.forName(className).getDeclaredConstructor().newInstance();
+            return (EngineProvider)
+                    Class.forName(className).getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException | LinkageError e) {
             return new Unavailable(e);
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException | InvocationTargetException e) {
+        } catch (NoSuchMethodException
+                | InstantiationException
+                | IllegalAccessException
+                | InvocationTargetException e) {
             throw new IllegalStateException("cannot create " + className, e);
         }
     }
@@ -55,7 +59,8 @@ public final class DjlTensorRt {
 
         @Override
         public Engine load(Path file, Map<String, String> options) {
-            throw new EngineException(EngineException.Kind.MISSING_LIBRARY,
+            throw new EngineException(
+                    EngineException.Kind.MISSING_LIBRARY,
                     "engine djl-tensorrt (DJL's legacy TensorRT 8.4 engine) is unavailable: " + why
                             + "; build strobe with `mvn -Pdjl_tensorrt package`, or better use engine \"tensorrt\"");
         }

@@ -36,7 +36,9 @@ public record ExecutionProviderConfig(
 
     /** Which ONNX Runtime execution provider runs the component. */
     public enum Kind {
-        CPU, CUDA, TENSORRT;
+        CPU,
+        CUDA,
+        TENSORRT;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -67,12 +69,15 @@ public record ExecutionProviderConfig(
         }
         cuda.put("device_id", String.valueOf(device));
         if (o.containsKey("gpu_mem_limit_mb")) {
-            cuda.put("gpu_mem_limit", String.valueOf((long) integer(o, "gpu_mem_limit_mb", 0, 1, Integer.MAX_VALUE) << 20));
+            cuda.put(
+                    "gpu_mem_limit",
+                    String.valueOf((long) integer(o, "gpu_mem_limit_mb", 0, 1, Integer.MAX_VALUE) << 20));
         }
         if (o.containsKey("cudnn_conv_algo_search")) {
             String s = o.get("cudnn_conv_algo_search").trim().toUpperCase(Locale.ROOT);
             if (!s.matches("EXHAUSTIVE|HEURISTIC|DEFAULT")) {
-                throw bad("cudnn_conv_algo_search must be exhaustive, heuristic or default, got '" + o.get("cudnn_conv_algo_search") + "'");
+                throw bad("cudnn_conv_algo_search must be exhaustive, heuristic or default, got '"
+                        + o.get("cudnn_conv_algo_search") + "'");
             }
             cuda.put("cudnn_conv_algo_search", s);
         }
@@ -103,11 +108,13 @@ public record ExecutionProviderConfig(
             });
             profileShapes(o, trt);
             if (o.containsKey("trt_builder_optimization_level")) {
-                trt.put("trt_builder_optimization_level",
+                trt.put(
+                        "trt_builder_optimization_level",
                         String.valueOf(integer(o, "trt_builder_optimization_level", 3, 0, 5)));
             }
             if (o.containsKey("trt_max_workspace_size_mb")) {
-                trt.put("trt_max_workspace_size",
+                trt.put(
+                        "trt_max_workspace_size",
                         String.valueOf((long) integer(o, "trt_max_workspace_size_mb", 0, 1, Integer.MAX_VALUE) << 20));
             }
         }
@@ -129,13 +136,15 @@ public record ExecutionProviderConfig(
                 present++;
                 String v = o.get(k).replace(" ", "");
                 if (!SHAPES.matcher(v).matches()) {
-                    throw bad(k + " must look like sample:1x4x64x64,encoder_hidden_states:1x77x2048, got '" + o.get(k) + "'");
+                    throw bad(k + " must look like sample:1x4x64x64,encoder_hidden_states:1x77x2048, got '" + o.get(k)
+                            + "'");
                 }
                 trt.put(k, v);
             }
         }
         if (present != 0 && present != 3) {
-            throw bad("give all three of trt_profile_min_shapes, trt_profile_opt_shapes and trt_profile_max_shapes, or none");
+            throw bad(
+                    "give all three of trt_profile_min_shapes, trt_profile_opt_shapes and trt_profile_max_shapes, or none");
         }
     }
 

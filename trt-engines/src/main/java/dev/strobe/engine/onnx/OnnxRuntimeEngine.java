@@ -84,9 +84,7 @@ public final class OnnxRuntimeEngine implements Engine {
             throw e;
         } catch (RuntimeException e) {
             throw new EngineException(
-                    EngineException.Kind.RUNTIME,
-                    "ONNX Runtime failed on " + source + ": " + e.getMessage(),
-                    e);
+                    EngineException.Kind.RUNTIME, "ONNX Runtime failed on " + source + ": " + e.getMessage(), e);
         }
     }
 

@@ -40,6 +40,7 @@ public final class OnnxRuntimeProvider implements EngineProvider {
     public static final String NAME = "onnxruntime";
     /** DJL's name for its ONNX Runtime engine. */
     public static final String DJL_ENGINE = "OnnxRuntime";
+
     private static final Logger log = LoggerFactory.getLogger(OnnxRuntimeProvider.class);
     private static final int DEFAULT_MAX_BATCH = 64;
 
@@ -51,8 +52,7 @@ public final class OnnxRuntimeProvider implements EngineProvider {
     @Override
     public OnnxRuntimeEngine load(Path file, Map<String, String> options) {
         if (!Files.isRegularFile(file)) {
-            throw new EngineException(
-                    EngineException.Kind.INVALID_MODEL, "ONNX model file not found: " + file);
+            throw new EngineException(EngineException.Kind.INVALID_MODEL, "ONNX model file not found: " + file);
         }
         Engine djl;
         try {
@@ -75,9 +75,7 @@ public final class OnnxRuntimeProvider implements EngineProvider {
                         throw gpu;
                     });
             throw new EngineException(
-                    EngineException.Kind.INVALID_MODEL,
-                    "ONNX Runtime cannot load " + file + ": " + e.getMessage(),
-                    e);
+                    EngineException.Kind.INVALID_MODEL, "ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }
         try {
             List<TensorSpec> inputs = specs(session.getInputInfo());
@@ -86,8 +84,13 @@ public final class OnnxRuntimeProvider implements EngineProvider {
             EngineInfo info = new EngineInfo(NAME, inputs, outputs, maxBatch, 1);
             NDManager manager = djl.newBaseManager();
             OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) manager);
-            log.info("loaded {} with ONNX Runtime {} through DJL {}: {} inputs, {} outputs",
-                    file, env.getVersion(), Engine.getDjlVersion(), inputs.size(), outputs.size());
+            log.info(
+                    "loaded {} with ONNX Runtime {} through DJL {}: {} inputs, {} outputs",
+                    file,
+                    env.getVersion(),
+                    Engine.getDjlVersion(),
+                    inputs.size(),
+                    outputs.size());
             log.debug("{}: inputs {} outputs {}", file, inputs, outputs);
             return new OnnxRuntimeEngine(info, block, manager, file.toString());
         } catch (OrtException | RuntimeException e) {
@@ -120,8 +123,9 @@ public final class OnnxRuntimeProvider implements EngineProvider {
             case FLOAT16 -> DataType.FLOAT16;
             case INT64 -> DataType.INT64;
             case INT32 -> DataType.INT32;
-            default -> throw new IllegalArgumentException(
-                    name + " has element type " + t + ", strobe handles float32, float16, int64, int32");
+            default ->
+                throw new IllegalArgumentException(
+                        name + " has element type " + t + ", strobe handles float32, float16, int64, int32");
         };
     }
 }

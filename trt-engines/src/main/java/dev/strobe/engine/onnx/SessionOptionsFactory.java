@@ -25,14 +25,15 @@ final class SessionOptionsFactory {
             so.setInterOpNumThreads(Integer.parseInt(options.getOrDefault("inter_op_threads", "1")));
             // Spinning intra-op threads burn the cores that image encoding needs between calls.
             so.addConfigEntry("session.intra_op.allow_spinning", options.getOrDefault("allow_spinning", "0"));
-            so.setOptimizationLevel(switch (options.getOrDefault("optimization", "all")) {
-                case "none" -> OptLevel.NO_OPT;
-                case "basic" -> OptLevel.BASIC_OPT;
-                case "extended" -> OptLevel.EXTENDED_OPT;
-                default -> OptLevel.ALL_OPT;
-            });
+            so.setOptimizationLevel(
+                    switch (options.getOrDefault("optimization", "all")) {
+                        case "none" -> OptLevel.NO_OPT;
+                        case "basic" -> OptLevel.BASIC_OPT;
+                        case "extended" -> OptLevel.EXTENDED_OPT;
+                        default -> OptLevel.ALL_OPT;
+                    });
             switch (ep.kind()) {
-                case CPU -> { }
+                case CPU -> {}
                 case CUDA -> addCuda(so, ep);
                 case TENSORRT -> {
                     addTensorrt(so, ep);
@@ -56,7 +57,8 @@ final class SessionOptionsFactory {
             }
             so.addCUDA(o);
         } catch (OrtException e) {
-            throw OrtProviderErrors.map(ExecutionProviderConfig.Kind.CUDA, e.getMessage(), OrtProviderErrors.available());
+            throw OrtProviderErrors.map(
+                    ExecutionProviderConfig.Kind.CUDA, e.getMessage(), OrtProviderErrors.available());
         }
     }
 
@@ -68,7 +70,8 @@ final class SessionOptionsFactory {
             }
             so.addTensorrt(o);
         } catch (OrtException e) {
-            throw OrtProviderErrors.map(ExecutionProviderConfig.Kind.TENSORRT, e.getMessage(), OrtProviderErrors.available());
+            throw OrtProviderErrors.map(
+                    ExecutionProviderConfig.Kind.TENSORRT, e.getMessage(), OrtProviderErrors.available());
         }
     }
 }

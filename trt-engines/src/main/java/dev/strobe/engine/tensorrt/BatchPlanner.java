@@ -74,7 +74,8 @@ public final class BatchPlanner {
             out.add(new BatchChunk(direct, start, batch, batch));
             return;
         }
-        int largestMax = candidates.stream().mapToInt(TrtProfile::maxBatch).max().orElseThrow();
+        int largestMax =
+                candidates.stream().mapToInt(TrtProfile::maxBatch).max().orElseThrow();
         if (batch > largestMax) {
             int chunks = (batch + largestMax - 1) / largestMax;
             int base = batch / chunks;

@@ -20,7 +20,11 @@ import java.util.Set;
  */
 final class CudaGraphCache {
     /** What to do for one call. */
-    enum Action { PLAIN, CAPTURE, REPLAY }
+    enum Action {
+        PLAIN,
+        CAPTURE,
+        REPLAY
+    }
 
     /** The identity of a graph: the profile and every input shape, in engine order. */
     record Key(int profile, String shapes) {}
@@ -55,7 +59,8 @@ final class CudaGraphCache {
     void put(Key key, TrtAdapter.Graph graph, TrtAdapter adapter) {
         graphs.put(key, graph);
         if (graphs.size() > capacity) {
-            Map.Entry<Key, TrtAdapter.Graph> eldest = graphs.entrySet().iterator().next();
+            Map.Entry<Key, TrtAdapter.Graph> eldest =
+                    graphs.entrySet().iterator().next();
             graphs.remove(eldest.getKey());
             warm.remove(eldest.getKey());
             adapter.destroyGraph(eldest.getValue());

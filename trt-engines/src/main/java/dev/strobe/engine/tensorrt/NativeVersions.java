@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param deviceCount cudaGetDeviceCount's answer (0 when it failed)
  * @param tensorRt the loaded libnvinfer's version, e.g. "10.15.1" (getInferLibVersion)
  */
-public record NativeVersions(int driverCuda, int runtimeCuda, String deviceCountStatus, int deviceCount,
-        String tensorRt) {
+public record NativeVersions(
+        int driverCuda, int runtimeCuda, String deviceCountStatus, int deviceCount, String tensorRt) {
 
     /** CUDA major version the JavaCPP glue (org.bytedeco:cuda 13.1-9.19-1.5.13) is built against. */
     public static final int CUDA_MAJOR = 13;
@@ -28,6 +28,7 @@ public record NativeVersions(int driverCuda, int runtimeCuda, String deviceCount
     public static final String DRIVER_BRANCH = "r580";
     /** TensorRT version the JNI glue (org.bytedeco:tensorrt 10.15-1.5.13) is built against. */
     public static final int TRT_MAJOR = 10;
+
     public static final int TRT_MINOR = 15;
 
     /** "13.1" from 13010. */

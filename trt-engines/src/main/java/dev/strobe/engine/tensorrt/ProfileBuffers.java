@@ -70,7 +70,9 @@ final class ProfileBuffers {
 
     /** Total device bytes held. */
     long deviceBytes() {
-        return device.values().stream().mapToLong(TrtAdapter.DeviceBuffer::bytes).sum();
+        return device.values().stream()
+                .mapToLong(TrtAdapter.DeviceBuffer::bytes)
+                .sum();
     }
 
     void free(TrtAdapter adapter) {

@@ -13,8 +13,8 @@ public record ShapeRange(long[] min, long[] opt, long[] max) {
         opt = opt.clone();
         max = max.clone();
         if (min.length != opt.length || min.length != max.length) {
-            throw new IllegalArgumentException("min/opt/max ranks differ: " + Shapes.format(min)
-                    + " " + Shapes.format(opt) + " " + Shapes.format(max));
+            throw new IllegalArgumentException("min/opt/max ranks differ: " + Shapes.format(min) + " "
+                    + Shapes.format(opt) + " " + Shapes.format(max));
         }
         for (int i = 0; i < min.length; i++) {
             if (min[i] < 0 || min[i] > opt[i] || opt[i] > max[i]) {
@@ -81,7 +81,9 @@ public record ShapeRange(long[] min, long[] opt, long[] max) {
     @Override
     public boolean equals(Object o) {
         return o instanceof ShapeRange r
-                && Arrays.equals(min, r.min) && Arrays.equals(opt, r.opt) && Arrays.equals(max, r.max);
+                && Arrays.equals(min, r.min)
+                && Arrays.equals(opt, r.opt)
+                && Arrays.equals(max, r.max);
     }
 
     @Override

@@ -119,7 +119,8 @@ public final class TensorRtEngine implements Engine {
         Map<String, long[]> shapes = checkInputs(inputs);
         for (String w : wanted) {
             if (info.output(w).isEmpty()) {
-                throw new EngineException(EngineException.Kind.INVALID_MODEL,
+                throw new EngineException(
+                        EngineException.Kind.INVALID_MODEL,
                         source + " has no output '" + w + "'; it has " + info.outputs());
             }
         }
@@ -129,17 +130,21 @@ public final class TensorRtEngine implements Engine {
         try {
             adapter.useDevice(); // on this thread: the CUDA runtime's current device is per thread
         } catch (TrtNativeException e) {
-            throw new EngineException(EngineException.Kind.RUNTIME,
-                    "TensorRT cannot select the device of " + source + ": " + e.getMessage(), e);
+            throw new EngineException(
+                    EngineException.Kind.RUNTIME,
+                    "TensorRT cannot select the device of " + source + ": " + e.getMessage(),
+                    e);
         }
         for (BatchChunk c : chunks) {
             try {
                 runChunk(c, inputs, wanted, parts);
             } catch (TrtNativeException e) {
                 currentProfile = -1; // re-select and re-bind on the next call
-                throw new EngineException(EngineException.Kind.RUNTIME,
-                        "TensorRT failed on " + source + " (profile #" + c.profile().index() + ", batch "
-                                + c.padded() + ", inputs " + describe(shapes) + "): " + e.getMessage(),
+                throw new EngineException(
+                        EngineException.Kind.RUNTIME,
+                        "TensorRT failed on " + source + " (profile #"
+                                + c.profile().index() + ", batch " + c.padded() + ", inputs " + describe(shapes) + "): "
+                                + e.getMessage(),
                         e);
             }
         }
@@ -148,8 +153,8 @@ public final class TensorRtEngine implements Engine {
         return out;
     }
 
-    private void runChunk(BatchChunk c, Map<String, Tensor> inputs, Set<String> wanted,
-            Map<String, List<Tensor>> parts) {
+    private void runChunk(
+            BatchChunk c, Map<String, Tensor> inputs, Set<String> wanted, Map<String, List<Tensor>> parts) {
         ProfileBuffers buf = buffersFor(c.profile());
         if (currentProfile != c.profile().index()) {
             adapter.setProfile(c.profile().index());
@@ -174,7 +179,10 @@ public final class TensorRtEngine implements Engine {
             if (!t.input() && wanted.contains(t.name())) {
                 long[] shape = adapter.outputShape(t.name());
                 outShapes.put(t.name(), shape);
-                adapter.copyDtoH(buf.host(t.name()), buf.device(t.name()), Shapes.bytes(shape, t.dataType().bytes()));
+                adapter.copyDtoH(
+                        buf.host(t.name()),
+                        buf.device(t.name()),
+                        Shapes.bytes(shape, t.dataType().bytes()));
             }
         }
         adapter.sync();
@@ -201,8 +209,12 @@ public final class TensorRtEngine implements Engine {
                 try {
                     g = adapter.captureGraph();
                 } catch (TrtNativeException e) {
-                    log.warn("CUDA graph capture failed for {} profile #{} shapes {}; running without a graph: {}",
-                            source, key.profile(), key.shapes(), e.getMessage());
+                    log.warn(
+                            "CUDA graph capture failed for {} profile #{} shapes {}; running without a graph: {}",
+                            source,
+                            key.profile(),
+                            key.shapes(),
+                            e.getMessage());
                     graphs.markFailed(key);
                     adapter.enqueue();
                     return;
@@ -232,7 +244,8 @@ public final class TensorRtEngine implements Engine {
             }
             Tensor x = inputs.get(t.name());
             if (x == null) {
-                throw new EngineException(EngineException.Kind.UNSUPPORTED_INPUT,
+                throw new EngineException(
+                        EngineException.Kind.UNSUPPORTED_INPUT,
                         source + " needs input '" + t.name() + "', got " + inputs.keySet());
             }
             long[] want = t.shape();
@@ -242,7 +255,8 @@ public final class TensorRtEngine implements Engine {
                 ok = want[i] < 0 || want[i] == got[i] || i == 0;
             }
             if (!ok) {
-                throw new EngineException(EngineException.Kind.UNSUPPORTED_INPUT,
+                throw new EngineException(
+                        EngineException.Kind.UNSUPPORTED_INPUT,
                         source + " input " + t.spec() + " got shape " + Shapes.format(got));
             }
             shapes.put(t.name(), got);
@@ -256,8 +270,10 @@ public final class TensorRtEngine implements Engine {
             if (t.input() && t.batched()) {
                 int b = Math.toIntExact(inputs.get(t.name()).dim(0));
                 if (batch >= 0 && b != batch) {
-                    throw new EngineException(EngineException.Kind.UNSUPPORTED_INPUT,
-                            source + ": inputs disagree on the batch size (dimension 0): " + describe(shapesOf(inputs)));
+                    throw new EngineException(
+                            EngineException.Kind.UNSUPPORTED_INPUT,
+                            source + ": inputs disagree on the batch size (dimension 0): "
+                                    + describe(shapesOf(inputs)));
                 }
                 batch = b;
             }

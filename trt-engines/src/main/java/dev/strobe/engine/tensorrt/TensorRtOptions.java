@@ -44,7 +44,8 @@ public record TensorRtOptions(
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new EngineException(EngineException.Kind.INVALID_MODEL,
+        throw new EngineException(
+                EngineException.Kind.INVALID_MODEL,
                 "tensorrt option " + key + " must be an integer >= " + min + ", got '" + v + "'");
     }
 
@@ -56,8 +57,10 @@ public record TensorRtOptions(
         return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw new EngineException(EngineException.Kind.INVALID_MODEL,
-                    "tensorrt option " + key + " must be true or false, got '" + v + "'");
+            default ->
+                throw new EngineException(
+                        EngineException.Kind.INVALID_MODEL,
+                        "tensorrt option " + key + " must be true or false, got '" + v + "'");
         };
     }
 }

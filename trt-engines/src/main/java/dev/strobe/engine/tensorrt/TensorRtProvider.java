@@ -53,7 +53,8 @@ public final class TensorRtProvider implements EngineProvider {
             throw new EngineException(EngineException.Kind.MISSING_LIBRARY, reason);
         });
         if (!Files.isRegularFile(file)) {
-            throw new EngineException(EngineException.Kind.INVALID_MODEL,
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
                     "TensorRT engine plan not found: " + file
                             + " (build it on this GPU with build-engine or trtexec; see trt-engines/README.md)");
         }
@@ -67,19 +68,29 @@ public final class TensorRtProvider implements EngineProvider {
         try {
             adapter.deserialize(file, opts.deviceId());
             TensorRtEngine engine = new TensorRtEngine(adapter, file.toString(), opts);
-            log.info("loaded {} with TensorRT {} on {}: inputs {} outputs {} profiles {} batch {}..{}, "
+            log.info(
+                    "loaded {} with TensorRT {} on {}: inputs {} outputs {} profiles {} batch {}..{}, "
                             + "{} MiB of I/O buffers, cuda_graphs={}",
-                    file, adapter.tensorRtVersion(), adapter.deviceDescription(), engine.info().inputs(),
-                    engine.info().outputs(), engine.profiles(), engine.info().minBatch(),
-                    engine.info().maxBatch(), engine.deviceBufferBytes() >> 20, opts.cudaGraphs());
+                    file,
+                    adapter.tensorRtVersion(),
+                    adapter.deviceDescription(),
+                    engine.info().inputs(),
+                    engine.info().outputs(),
+                    engine.profiles(),
+                    engine.info().minBatch(),
+                    engine.info().maxBatch(),
+                    engine.deviceBufferBytes() >> 20,
+                    opts.cudaGraphs());
             return engine;
         } catch (TrtNativeException e) {
             closeQuietly(adapter);
             throw loadFailure(file, opts, e);
         } catch (java.io.UncheckedIOException e) {
             closeQuietly(adapter);
-            throw new EngineException(EngineException.Kind.INVALID_MODEL,
-                    "TensorRT cannot load " + file + ": " + e.getMessage() + builtWith(file), e);
+            throw new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
+                    "TensorRT cannot load " + file + ": " + e.getMessage() + builtWith(file),
+                    e);
         } catch (LinkageError e) {
             closeQuietly(adapter);
             throw new EngineException(EngineException.Kind.MISSING_LIBRARY, MissingLibraries.describe(e), e);
@@ -91,8 +102,12 @@ public final class TensorRtProvider implements EngineProvider {
 
     /** CUDA errors that say the driver or the GPU is the problem, not the plan. */
     private static final java.util.List<String> DRIVER_ERRORS = java.util.List.of(
-            "cudaErrorInsufficientDriver", "cudaErrorCallRequiresNewerDriver", "cudaErrorNoDevice",
-            "cudaErrorStubLibrary", "cudaErrorSystemDriverMismatch", "cudaErrorCompatNotSupportedOnDevice",
+            "cudaErrorInsufficientDriver",
+            "cudaErrorCallRequiresNewerDriver",
+            "cudaErrorNoDevice",
+            "cudaErrorStubLibrary",
+            "cudaErrorSystemDriverMismatch",
+            "cudaErrorCompatNotSupportedOnDevice",
             "cudaErrorDevicesUnavailable");
 
     /**
@@ -104,20 +119,24 @@ public final class TensorRtProvider implements EngineProvider {
         String m = String.valueOf(e.getMessage());
         for (String driver : DRIVER_ERRORS) {
             if (m.contains(driver)) {
-                return new EngineException(EngineException.Kind.MISSING_LIBRARY,
+                return new EngineException(
+                        EngineException.Kind.MISSING_LIBRARY,
                         "TensorRT backend unavailable: the NVIDIA driver or GPU cannot run CUDA "
                                 + NativeVersions.CUDA_BUILT + " (" + m + "); install the NVIDIA driver "
                                 + NativeVersions.DRIVER_BRANCH + " or newer and check nvidia-smi; the plan "
-                                + file.getFileName() + " was not read", e);
+                                + file.getFileName() + " was not read",
+                        e);
             }
         }
         if (m.contains("cudaErrorInvalidDevice")) {
-            return new EngineException(EngineException.Kind.INVALID_MODEL,
+            return new EngineException(
+                    EngineException.Kind.INVALID_MODEL,
                     "TensorRT cannot use device_id " + opts.deviceId() + " for " + file + ": " + m
-                            + "; nvidia-smi lists the devices (numbered from 0, after CUDA_VISIBLE_DEVICES)", e);
+                            + "; nvidia-smi lists the devices (numbered from 0, after CUDA_VISIBLE_DEVICES)",
+                    e);
         }
-        return new EngineException(EngineException.Kind.INVALID_MODEL,
-                "TensorRT cannot load " + file + ": " + m + builtWith(file), e);
+        return new EngineException(
+                EngineException.Kind.INVALID_MODEL, "TensorRT cannot load " + file + ": " + m + builtWith(file), e);
     }
 
     /**
@@ -128,8 +147,10 @@ public final class TensorRtProvider implements EngineProvider {
         Path json = plan.resolveSibling("engine.json");
         try {
             if (Files.isRegularFile(json)) {
-                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-                return " (engine.json: built with TensorRT " + field(o, "tensorrt_version") + " on " + field(o, "gpu_name")
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(json))
+                        .getAsJsonObject();
+                return " (engine.json: built with TensorRT " + field(o, "tensorrt_version") + " on "
+                        + field(o, "gpu_name")
                         + " compute " + field(o, "compute_capability") + "; a plan only loads with the same TensorRT"
                         + " version on the same GPU model)";
             }

@@ -23,7 +23,13 @@ import java.util.function.Supplier;
  */
 public final class TrtErrorLog {
     /** TensorRT's ILogger::Severity, in its order. */
-    public enum Severity { INTERNAL_ERROR, ERROR, WARNING, INFO, VERBOSE }
+    public enum Severity {
+        INTERNAL_ERROR,
+        ERROR,
+        WARNING,
+        INFO,
+        VERBOSE
+    }
 
     /** A call's result and the errors it logged. */
     public record Captured<T>(T value, List<String> errors) {
@@ -46,6 +52,7 @@ public final class TrtErrorLog {
     private final Sink sink;
     /** The open capture window of each thread: what that thread logged since the window opened. */
     private final ThreadLocal<List<String>> window = new ThreadLocal<>();
+
     private final List<String> warnings = new ArrayList<>();
     private static final int KEEP_WARNINGS = 64;
 

@@ -188,21 +188,35 @@ public final class OnnxBoundary {
     }
 
     private static NodeProto cast(String in, String out, TensorProto.DataType to, String nodeName) {
-        return NodeProto.newBuilder().setOpType("Cast").setName(nodeName).addInput(in).addOutput(out)
-                .addAttribute(AttributeProto.newBuilder().setName("to")
-                        .setType(AttributeProto.AttributeType.INT).setI(to.getNumber()))
+        return NodeProto.newBuilder()
+                .setOpType("Cast")
+                .setName(nodeName)
+                .addInput(in)
+                .addOutput(out)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("to")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(to.getNumber()))
                 .build();
     }
 
     private static NodeProto node(String type, List<String> inputs, String output, String nodeName) {
-        return NodeProto.newBuilder().setOpType(type).setName(nodeName)
-                .addAllInput(new ArrayList<>(inputs)).addOutput(output).build();
+        return NodeProto.newBuilder()
+                .setOpType(type)
+                .setName(nodeName)
+                .addAllInput(new ArrayList<>(inputs))
+                .addOutput(output)
+                .build();
     }
 
     private static TensorProto longs(String name, long value) {
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-                .addDims(1).setRawData(ByteString.copyFrom(b.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(1)
+                .setRawData(ByteString.copyFrom(b.array()))
+                .build();
     }
 
     private static StringStringEntryProto entry(String key, String value) {

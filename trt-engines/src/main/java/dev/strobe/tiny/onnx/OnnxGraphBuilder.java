@@ -162,7 +162,10 @@ public final class OnnxGraphBuilder {
     }
 
     private String initializer(String name, TensorProto.DataType type, ByteString raw, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(raw);
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
+                .setRawData(raw);
         for (long d : dims) {
             t.addDims(d);
         }
@@ -194,30 +197,43 @@ public final class OnnxGraphBuilder {
             }
             shape.addDim(dim);
         }
-        TypeProto.Tensor.Builder tensor = TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape);
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+        TypeProto.Tensor.Builder tensor =
+                TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape);
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensor))
+                .build();
     }
 
     /** A node attribute. */
     public record Attr(AttributeProto proto) {
         public static Attr i(String name, long v) {
-            return new Attr(AttributeProto.newBuilder().setName(name)
-                    .setType(AttributeProto.AttributeType.INT).setI(v).build());
+            return new Attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(v)
+                    .build());
         }
 
         public static Attr f(String name, float v) {
-            return new Attr(AttributeProto.newBuilder().setName(name)
-                    .setType(AttributeProto.AttributeType.FLOAT).setF(v).build());
+            return new Attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.FLOAT)
+                    .setF(v)
+                    .build());
         }
 
         public static Attr s(String name, String v) {
-            return new Attr(AttributeProto.newBuilder().setName(name)
-                    .setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(v)).build());
+            return new Attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.STRING)
+                    .setS(ByteString.copyFromUtf8(v))
+                    .build());
         }
 
         public static Attr ints(String name, long... v) {
-            AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
-                    .setType(AttributeProto.AttributeType.INTS);
+            AttributeProto.Builder b =
+                    AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
             for (long x : v) {
                 b.addInts(x);
             }

@@ -1,11 +1,11 @@
 package dev.strobe.tiny.onnx;
 
-import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.NORM_EPSILON;
 import static dev.strobe.tiny.TinyArchitecture.SEQUENCE_LENGTH;
 import static dev.strobe.tiny.onnx.OnnxGraphBuilder.FLOAT;
 import static dev.strobe.tiny.onnx.OnnxGraphBuilder.INT64;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.tiny.onnx.OnnxGraphBuilder.Attr;
 import dev.strobe.tiny.weights.Param;
 import dev.strobe.tiny.weights.TextEncoderWeights;
@@ -67,9 +67,11 @@ public final class TextEncoderGraph {
             String bias = g.weight("layer" + k + "_bias", row(w.layerBias, k - 1));
             hidden[k] = g.unary("Tanh", g.add(g.add(g.mul(hidden[k - 1], gain), g.mul(mean, mix)), bias));
         }
-        String last = g.op("LayerNormalization",
+        String last = g.op(
+                "LayerNormalization",
                 List.of(hidden[w.layers], g.weight("norm_scale", w.normScale), g.weight("norm_shift", w.normShift)),
-                Attr.i("axis", -1), Attr.f("epsilon", NORM_EPSILON));
+                Attr.i("axis", -1),
+                Attr.f("epsilon", NORM_EPSILON));
 
         // pooled: last_hidden_state at the first <|endoftext|> (the first maximum of input_ids)
         String eos = g.op("ArgMax", List.of(idf), Attr.i("axis", 1), Attr.i("keepdims", 1));

@@ -1,6 +1,5 @@
 package dev.strobe.tiny.onnx;
 
-import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.ATTENTION_WIDTH;
 import static dev.strobe.tiny.TinyArchitecture.BLUR_CELL;
 import static dev.strobe.tiny.TinyArchitecture.BLUR_SIGMA_LOW;
@@ -20,6 +19,7 @@ import static dev.strobe.tiny.TinyArchitecture.TIME_IDS;
 import static dev.strobe.tiny.TinyArchitecture.TIME_ID_SCALE;
 import static dev.strobe.tiny.onnx.OnnxGraphBuilder.FLOAT;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.tiny.onnx.OnnxGraphBuilder.Attr;
 import dev.strobe.tiny.weights.SigmaTable;
 import dev.strobe.tiny.weights.UnetWeights;
@@ -71,9 +71,13 @@ public final class UnetGraph {
         String target = g.add(clean, g.mul(kappa, g.sub(x, clean)));
         if (previewBlur) {
             String beta = g.clip(g.div(g.sub(sigma, g.scalar(BLUR_SIGMA_LOW)), g.scalar(BLUR_SIGMA_SPAN)), 0f, 1f);
-            String cells = g.op("AveragePool", List.of(clean),
-                    Attr.ints("kernel_shape", BLUR_CELL, BLUR_CELL), Attr.ints("strides", BLUR_CELL, BLUR_CELL));
-            String blur = g.op("Resize",
+            String cells = g.op(
+                    "AveragePool",
+                    List.of(clean),
+                    Attr.ints("kernel_shape", BLUR_CELL, BLUR_CELL),
+                    Attr.ints("strides", BLUR_CELL, BLUR_CELL));
+            String blur = g.op(
+                    "Resize",
                     List.of(cells, "", g.floats("blur_scales", new float[] {1, 1, BLUR_CELL, BLUR_CELL}, 4)),
                     Attr.s("mode", "nearest"),
                     Attr.s("coordinate_transformation_mode", "asymmetric"),
@@ -81,9 +85,7 @@ public final class UnetGraph {
             target = g.add(target, g.mul(beta, g.sub(blur, clean)));
         }
         String residual = residual(g, w, sample, t);
-        String out = predictsSample
-                ? g.add(target, residual)
-                : g.add(g.div(g.sub(x, target), sigma), residual);
+        String out = predictsSample ? g.add(target, residual) : g.add(g.div(g.sub(x, target), sigma), residual);
         g.output(OUT_SAMPLE, out, FLOAT, "batch", LATENT_CHANNELS, "height", "width");
         return g.toBytes();
     }
@@ -102,7 +104,8 @@ public final class UnetGraph {
         String v = g.reshape(g.div(g.add(rows, half), hf), -1, 1, 1);
         String u = g.reshape(g.div(g.add(cols, half), wf), 1, -1, 1);
         String phase = g.add(
-                g.add(g.mul(u, g.weight("feature_freq_x", w.featureFreqX)),
+                g.add(
+                        g.mul(u, g.weight("feature_freq_x", w.featureFreqX)),
                         g.mul(v, g.weight("feature_freq_y", w.featureFreqY))),
                 g.weight("feature_phase", w.featurePhase));
         String features = g.reshape(g.unary("Sin", phase), 1, -1, POSITION_FEATURES);
@@ -114,23 +117,40 @@ public final class UnetGraph {
         String attention = g.op("Softmax", List.of(scores), Attr.i("axis", -1));
         String values = g.matMul(context, g.weight("value", w.value));
         String mixed = g.transpose(g.matMul(attention, values), 0, 2, 1);
-        String nchw = g.op("Concat",
-                List.of(g.vector(-1, FEATURE_WIDTH), g.unsqueeze(h, 0), g.unsqueeze(wd, 0)), Attr.i("axis", 0));
-        String z = g.op("InstanceNormalization", List.of(g.op("Reshape", List.of(mixed, nchw)),
+        String nchw = g.op(
+                "Concat",
+                List.of(g.vector(-1, FEATURE_WIDTH), g.unsqueeze(h, 0), g.unsqueeze(wd, 0)),
+                Attr.i("axis", 0));
+        String z = g.op(
+                "InstanceNormalization",
+                List.of(
+                        g.op("Reshape", List.of(mixed, nchw)),
                         g.weight("attention_norm_scale", w.attentionNormScale),
                         g.weight("attention_norm_shift", w.attentionNormShift)),
                 Attr.f("epsilon", NORM_EPSILON));
 
         // FiLM from text_embeds and time_ids / 1024
         String scaledIds = g.mul(timeIds, g.scalar(TIME_ID_SCALE));
-        String scale = g.reshape(g.add(g.add(
-                g.matMul(textEmbeds, g.weight("film_scale_text", w.filmScaleText)),
-                g.matMul(scaledIds, g.weight("film_scale_time", w.filmScaleTime))),
-                g.weight("film_scale_bias", w.filmScaleBias)), -1, FEATURE_WIDTH, 1, 1);
-        String shift = g.reshape(g.add(g.add(
-                g.matMul(textEmbeds, g.weight("film_shift_text", w.filmShiftText)),
-                g.matMul(scaledIds, g.weight("film_shift_time", w.filmShiftTime))),
-                g.weight("film_shift_bias", w.filmShiftBias)), -1, FEATURE_WIDTH, 1, 1);
+        String scale = g.reshape(
+                g.add(
+                        g.add(
+                                g.matMul(textEmbeds, g.weight("film_scale_text", w.filmScaleText)),
+                                g.matMul(scaledIds, g.weight("film_scale_time", w.filmScaleTime))),
+                        g.weight("film_scale_bias", w.filmScaleBias)),
+                -1,
+                FEATURE_WIDTH,
+                1,
+                1);
+        String shift = g.reshape(
+                g.add(
+                        g.add(
+                                g.matMul(textEmbeds, g.weight("film_shift_text", w.filmShiftText)),
+                                g.matMul(scaledIds, g.weight("film_shift_time", w.filmShiftTime))),
+                        g.weight("film_shift_bias", w.filmShiftBias)),
+                -1,
+                FEATURE_WIDTH,
+                1,
+                1);
         String y = g.add(g.mul(z, g.add(scale, g.scalar(1f))), shift);
 
         String y1 = g.silu(g.conv3x3Edge(y, g.weight("conv1", w.conv1), g.weight("conv1_bias", w.conv1Bias)));
@@ -143,18 +163,29 @@ public final class UnetGraph {
     private static String residual(OnnxGraphBuilder g, UnetWeights w, String sample, String t) {
         String angles = g.mul(g.unsqueeze(t, 1), g.weight("time_frequency", w.timeFrequency));
         String embedding = g.op("Concat", List.of(g.unary("Sin", angles), g.unary("Cos", angles)), Attr.i("axis", 1));
-        String hidden = g.silu(g.add(g.matMul(embedding, g.weight("time_hidden", w.timeHidden)),
+        String hidden = g.silu(g.add(
+                g.matMul(embedding, g.weight("time_hidden", w.timeHidden)),
                 g.weight("time_hidden_bias", w.timeHiddenBias)));
         String one = g.scalar(1f);
         String r = sample;
         for (int l = 0; l < w.residual.size(); l++) {
-            String scale = g.reshape(g.add(g.matMul(hidden, g.weight("time_scale" + l, w.timeScale.get(l))),
-                    g.weight("time_scale" + l + "_bias", w.timeScaleBias.get(l))), -1, RESIDUAL_WIDTH, 1, 1);
-            String conv = g.conv(r, g.weight("residual" + l, w.residual.get(l)),
-                    g.weight("residual" + l + "_bias", w.residualBias.get(l)), 1);
+            String scale = g.reshape(
+                    g.add(
+                            g.matMul(hidden, g.weight("time_scale" + l, w.timeScale.get(l))),
+                            g.weight("time_scale" + l + "_bias", w.timeScaleBias.get(l))),
+                    -1,
+                    RESIDUAL_WIDTH,
+                    1,
+                    1);
+            String conv = g.conv(
+                    r,
+                    g.weight("residual" + l, w.residual.get(l)),
+                    g.weight("residual" + l + "_bias", w.residualBias.get(l)),
+                    1);
             r = g.silu(g.mul(conv, g.add(scale, one)));
         }
-        String r3 = g.conv(r, g.weight("residual_out", w.residualOut), g.weight("residual_out_bias", w.residualOutBias), 1);
+        String r3 =
+                g.conv(r, g.weight("residual_out", w.residualOut), g.weight("residual_out_bias", w.residualOutBias), 1);
         return g.mul(g.unary("Tanh", r3), g.scalar(RESIDUAL_SCALE));
     }
 }

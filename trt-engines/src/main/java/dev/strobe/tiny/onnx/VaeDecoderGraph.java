@@ -1,11 +1,11 @@
 package dev.strobe.tiny.onnx;
 
-import dev.strobe.sdxl.SdxlTensors;
 import static dev.strobe.tiny.TinyArchitecture.LATENT_CHANNELS;
 import static dev.strobe.tiny.TinyArchitecture.VAE_SCALE_FACTOR;
 import static dev.strobe.tiny.TinyArchitecture.VAE_SCALING_FACTOR;
 import static dev.strobe.tiny.onnx.OnnxGraphBuilder.FLOAT;
 
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.tiny.onnx.OnnxGraphBuilder.Attr;
 import dev.strobe.tiny.weights.VaeWeights;
 import java.util.List;
@@ -28,7 +28,8 @@ public final class VaeDecoderGraph {
         String d1 = g.silu(g.conv3x3Edge(z, g.weight("detail1", w.detail1), g.weight("detail1_bias", w.detail1Bias)));
         String d2 = g.conv3x3Edge(d1, g.weight("detail2", w.detail2), g.weight("detail2_bias", w.detail2Bias));
         String small = g.add(rgb, d2);
-        String up = g.op("Resize",
+        String up = g.op(
+                "Resize",
                 List.of(small, "", g.floats("scales", new float[] {1, 1, VAE_SCALE_FACTOR, VAE_SCALE_FACTOR}, 4)),
                 Attr.s("mode", "linear"),
                 Attr.s("coordinate_transformation_mode", "half_pixel"));

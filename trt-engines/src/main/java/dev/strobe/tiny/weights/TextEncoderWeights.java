@@ -25,9 +25,11 @@ public final class TextEncoderWeights {
     public final Param layerBias;
     /** [C] final layer norm scale and shift. */
     public final Param normScale;
+
     public final Param normShift;
     /** [C, r] then [r, P]: the pooled projection, factorised to keep the file small. */
     public final Param projectionDown;
+
     public final Param projectionUp;
 
     TextEncoderWeights(WeightRandom r, int width, int layers, int pooledWidth) {

@@ -29,6 +29,7 @@ public final class UnetWeights {
     public final Param featurePhase;
     /** [K, D] and [D]: queries from position features. */
     public final Param query;
+
     public final Param queryBias;
     /** [2048, D]: keys from encoder_hidden_states. */
     public final Param key;
@@ -36,17 +37,21 @@ public final class UnetWeights {
     public final Param value;
     /** [F] scale and shift of the instance norm after attention. */
     public final Param attentionNormScale;
+
     public final Param attentionNormShift;
     /** FiLM scale: [1280, F] from text_embeds, [6, F] from scaled time_ids, [F] bias. */
     public final Param filmScaleText;
+
     public final Param filmScaleTime;
     public final Param filmScaleBias;
     /** FiLM shift, same shapes. */
     public final Param filmShiftText;
+
     public final Param filmShiftTime;
     public final Param filmShiftBias;
     /** 3x3 convolutions F -> F -> F -> 4 (edge padded) with biases. */
     public final Param conv1;
+
     public final Param conv1Bias;
     public final Param conv2;
     public final Param conv2Bias;
@@ -58,18 +63,22 @@ public final class UnetWeights {
     public final Param timeFrequency;
     /** [2*TIME_FREQUENCIES, TIME_HIDDEN], [TIME_HIDDEN]. */
     public final Param timeHidden;
+
     public final Param timeHiddenBias;
     /**
      * [TIME_HIDDEN, R] and [R] per modulated residual layer (the input layer and each hidden one):
      * FiLM scales from the timestep embedding.
      */
     public final List<Param> timeScale;
+
     public final List<Param> timeScaleBias;
     /** 3x3 convolutions, zero padded, with biases: 4 -> R, then RESIDUAL_DEPTH times R -> R. */
     public final List<Param> residual;
+
     public final List<Param> residualBias;
     /** 3x3 convolution R -> 4, zero padded, with bias. */
     public final Param residualOut;
+
     public final Param residualOutBias;
 
     UnetWeights(WeightRandom r) {

@@ -10,14 +10,17 @@ import static dev.strobe.tiny.TinyArchitecture.VAE_PIXEL_WIDTH;
 public final class VaeWeights {
     /** [3, 4, 1, 1] ComfyUI's latent-to-RGB factors, transposed, and [3] their bias. */
     public final Param toRgb;
+
     public final Param toRgbBias;
     /** Detail branch at latent resolution: 3x3 4 -> VAE_DETAIL_WIDTH -> 3, edge padded. */
     public final Param detail1;
+
     public final Param detail1Bias;
     public final Param detail2;
     public final Param detail2Bias;
     /** Refinement at full resolution: 3x3 3 -> VAE_PIXEL_WIDTH -> 3, edge padded. */
     public final Param pixel1;
+
     public final Param pixel1Bias;
     public final Param pixel2;
     public final Param pixel2Bias;

@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
  */
 final class WeightRandom {
     /** A separable 3x3 binomial kernel: keeps convolutions smooth, as trained kernels mostly are. */
-    private static final float[] BINOMIAL = {1 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 4 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 1 / 16f};
+    private static final float[] BINOMIAL = {
+        1 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 4 / 16f, 2 / 16f, 1 / 16f, 2 / 16f, 1 / 16f
+    };
 
     private final SplittableRandom random;
 

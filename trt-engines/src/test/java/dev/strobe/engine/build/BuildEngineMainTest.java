@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import dev.strobe.engine.tensorrt.TensorRtAvailability;
 import dev.strobe.engine.tensorrt.TrtNativeException;
+import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class BuildEngineMainTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     private final List<BuildRequest> builds = new ArrayList<>();
-    private final TensorRtAvailability available = new TensorRtAvailability(() -> { });
+    private final TensorRtAvailability available = new TensorRtAvailability(() -> {});
 
     /** Each instant() is 90 seconds after the previous one. */
     private static final class SteppingClock extends Clock {
@@ -60,13 +60,18 @@ class BuildEngineMainTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new TrtBuilderAdapter.Result("10.15.1", "NVIDIA L4", "8.9", 5_100_000_000L,
+        return new TrtBuilderAdapter.Result(
+                "10.15.1",
+                "NVIDIA L4",
+                "8.9",
+                5_100_000_000L,
                 List.of(new TrtBuilderAdapter.Io("sample", "kHALF", new long[] {-1, 4, -1, -1})),
                 List.of(new TrtBuilderAdapter.Io("out_sample", "kHALF", new long[] {-1, 4, -1, -1})));
     };
 
     private int run(TensorRtAvailability availability, TrtBuilderAdapter builder, String... args) {
-        picocli.CommandLine cl = BuildEngineMain.commandLine(new BuildEngineMain(availability, builder, new SteppingClock()));
+        picocli.CommandLine cl =
+                BuildEngineMain.commandLine(new BuildEngineMain(availability, builder, new SteppingClock()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
@@ -75,8 +80,20 @@ class BuildEngineMainTest {
     @Test
     void buildsWritesEngineJsonAndPrintsTrtexecFirst() throws Exception {
         Path onnx = OnnxFixtures.unet(dir, false);
-        int code = run(available, fakeBuilder, "--onnx", onnx.toString(), "--batch", "1:4:8", "--size", "512:1024:1536",
-                "--fp16", "--opt-level", "3", "--timing-cache", dir.resolve("timing.cache").toString());
+        int code = run(
+                available,
+                fakeBuilder,
+                "--onnx",
+                onnx.toString(),
+                "--batch",
+                "1:4:8",
+                "--size",
+                "512:1024:1536",
+                "--fp16",
+                "--opt-level",
+                "3",
+                "--timing-cache",
+                dir.resolve("timing.cache").toString());
         assertEquals(0, code, err.toString());
         String stdout = out.toString();
         assertTrue(stdout.startsWith("equivalent trtexec command:\n  trtexec --onnx="), stdout);
@@ -117,7 +134,9 @@ class BuildEngineMainTest {
         assertFalse(out.toString().contains("timestep:"), "a scalar timestep has no shape in the trtexec line");
         String line = err.toString().strip();
         assertFalse(line.contains("\n"), line);
-        assertTrue(line.startsWith("build-engine: TensorRT backend unavailable: libnvinfer.so.10 not found (TensorRT); "), line);
+        assertTrue(
+                line.startsWith("build-engine: TensorRT backend unavailable: libnvinfer.so.10 not found (TensorRT); "),
+                line);
         assertTrue(line.endsWith("; or run the trtexec command above"), line);
         assertTrue(builds.isEmpty());
     }
@@ -133,23 +152,41 @@ class BuildEngineMainTest {
         java.util.Optional<String> missing = real.check();
         if (missing.isPresent()) {
             Path onnx = OnnxFixtures.unet(dir, false);
-            int code = run(real, JavaCppTensorRt.process().newBuilder(),
-                    "--onnx", onnx.toString(), "--batch", "1:4:8", "--size", "512:1024:1536", "--fp16");
+            int code = run(
+                    real,
+                    JavaCppTensorRt.process().newBuilder(),
+                    "--onnx",
+                    onnx.toString(),
+                    "--batch",
+                    "1:4:8",
+                    "--size",
+                    "512:1024:1536",
+                    "--fp16");
             assertEquals(3, code, err.toString());
             assertTrue(out.toString().contains("trtexec --onnx="));
             String line = err.toString().strip();
             assertFalse(line.contains("\n"), line);
             assertTrue(line.startsWith("build-engine: TensorRT backend unavailable: "), line);
-            assertEquals(missing.get() + "; or run the trtexec command above", line.substring("build-engine: ".length()));
+            assertEquals(
+                    missing.get() + "; or run the trtexec command above", line.substring("build-engine: ".length()));
             assertFalse(Files.exists(dir.resolve("engine.plan")));
         } else {
             dev.strobe.tiny.TinyModelSet.writeAll(dir.resolve("models"), 42);
             Path onnx = dir.resolve("models/tiny-lightning-4step/unet/model.onnx");
-            int code = run(real, JavaCppTensorRt.process().newBuilder(),
-                    "--onnx", onnx.toString(), "--batch", "1:2:4", "--size", "256:512:512");
+            int code = run(
+                    real,
+                    JavaCppTensorRt.process().newBuilder(),
+                    "--onnx",
+                    onnx.toString(),
+                    "--batch",
+                    "1:2:4",
+                    "--size",
+                    "256:512:512");
             assertEquals(0, code, err.toString());
             assertTrue(Files.size(onnx.resolveSibling("engine.plan")) > 0);
-            assertTrue(EngineMetadata.read(onnx.resolveSibling("engine.json")).tensorrtVersion.startsWith("10."));
+            assertTrue(EngineMetadata.read(onnx.resolveSibling("engine.json"))
+                    .tensorrtVersion
+                    .startsWith("10."));
         }
     }
 
@@ -157,16 +194,35 @@ class BuildEngineMainTest {
     void textEncodersAndTheVaeBuildWithProfilesForBatchAndSize() throws Exception {
         dev.strobe.tiny.TinyModelSet.writeAll(dir.resolve("models"), 42);
         Path te = dir.resolve("models/tiny-lightning-4step/text_encoder_2/model.onnx");
-        assertEquals(0, run(available, fakeBuilder, "--onnx", te.toString(), "--batch", "1:4:8", "--print-only"),
+        assertEquals(
+                0,
+                run(available, fakeBuilder, "--onnx", te.toString(), "--batch", "1:4:8", "--print-only"),
                 err.toString());
-        assertTrue(out.toString().contains("--minShapes=input_ids:1x77 --optShapes=input_ids:4x77 --maxShapes=input_ids:8x77"),
+        assertTrue(
+                out.toString()
+                        .contains("--minShapes=input_ids:1x77 --optShapes=input_ids:4x77 --maxShapes=input_ids:8x77"),
                 out.toString());
         out.getBuffer().setLength(0);
         Path vae = dir.resolve("models/tiny-lightning-4step/vae_decoder/model.onnx");
-        assertEquals(0, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--size", "512:1024:1536",
-                "--fp16", "--print-only"), err.toString());
-        assertTrue(out.toString().contains("--minShapes=latent_sample:1x4x64x64 --optShapes=latent_sample:1x4x128x128"
-                + " --maxShapes=latent_sample:4x4x192x192"), out.toString());
+        assertEquals(
+                0,
+                run(
+                        available,
+                        fakeBuilder,
+                        "--onnx",
+                        vae.toString(),
+                        "--batch",
+                        "1:1:4",
+                        "--size",
+                        "512:1024:1536",
+                        "--fp16",
+                        "--print-only"),
+                err.toString());
+        assertTrue(
+                out.toString()
+                        .contains("--minShapes=latent_sample:1x4x64x64 --optShapes=latent_sample:1x4x128x128"
+                                + " --maxShapes=latent_sample:4x4x192x192"),
+                out.toString());
         assertTrue(out.toString().contains("the stock SDXL VAE overflows in fp16"), out.toString());
         assertEquals(2, run(available, fakeBuilder, "--onnx", vae.toString(), "--batch", "1:1:4", "--print-only"));
         assertTrue(err.toString().contains("input 'latent_sample' has a dynamic height and width"), err.toString());
@@ -175,8 +231,18 @@ class BuildEngineMainTest {
     @Test
     void printOnlyNeverBuilds() throws Exception {
         Path onnx = OnnxFixtures.unet(dir, false);
-        assertEquals(0, run(available, fakeBuilder, "--onnx", onnx.toString(), "--print-only",
-                "--profile", "batch=1:1:2,size=512:768:1024", "--profile", "batch=4:8:8,height=1024,width=1024:1280:1536"));
+        assertEquals(
+                0,
+                run(
+                        available,
+                        fakeBuilder,
+                        "--onnx",
+                        onnx.toString(),
+                        "--print-only",
+                        "--profile",
+                        "batch=1:1:2,size=512:768:1024",
+                        "--profile",
+                        "batch=4:8:8,height=1024,width=1024:1280:1536"));
         assertTrue(builds.isEmpty());
         assertEquals(2, out.toString().split("--minShapes=", -1).length - 1, out.toString());
     }
@@ -185,10 +251,13 @@ class BuildEngineMainTest {
     void tensorRtFailureExitsOneWithItsWords() throws Exception {
         Path onnx = OnnxFixtures.unet(dir, false);
         TrtBuilderAdapter failing = request -> {
-            throw new TrtNativeException("the TensorRT ONNX parser rejected model.onnx: Unsupported ONNX data type: UINT8 (node 12 /x Cast)");
+            throw new TrtNativeException(
+                    "the TensorRT ONNX parser rejected model.onnx: Unsupported ONNX data type: UINT8 (node 12 /x Cast)");
         };
         assertEquals(1, run(available, failing, "--onnx", onnx.toString(), "--batch", "1", "--size", "1024"));
-        assertTrue(err.toString().contains("build-engine: TensorRT build failed: the TensorRT ONNX parser rejected"), err.toString());
+        assertTrue(
+                err.toString().contains("build-engine: TensorRT build failed: the TensorRT ONNX parser rejected"),
+                err.toString());
         assertFalse(Files.exists(dir.resolve("engine.json")));
     }
 
@@ -196,13 +265,37 @@ class BuildEngineMainTest {
     void badArgumentsExitTwoWithOneLine() throws Exception {
         Path onnx = OnnxFixtures.unet(dir, false);
         String f = onnx.toString();
-        assertEquals(2, run(available, fakeBuilder, "--onnx", f, "--batch", "1", "--size", "1024", "--fp16", "--strongly-typed"));
+        assertEquals(
+                2,
+                run(
+                        available,
+                        fakeBuilder,
+                        "--onnx",
+                        f,
+                        "--batch",
+                        "1",
+                        "--size",
+                        "1024",
+                        "--fp16",
+                        "--strongly-typed"));
         assertTrue(err.toString().contains("exclude each other"), err.toString());
         assertEquals(2, run(available, fakeBuilder, "--onnx", f));
         assertTrue(err.toString().contains("say which shapes to build for"), err.toString());
         assertEquals(2, run(available, fakeBuilder, "--onnx", f, "--batch", "1", "--size", "1024", "--opt-level", "9"));
         assertTrue(err.toString().contains("--opt-level must be 0..5"));
-        assertEquals(2, run(available, fakeBuilder, "--onnx", f, "--batch", "1", "--size", "1024", "--profile", "batch=1,size=512"));
+        assertEquals(
+                2,
+                run(
+                        available,
+                        fakeBuilder,
+                        "--onnx",
+                        f,
+                        "--batch",
+                        "1",
+                        "--size",
+                        "1024",
+                        "--profile",
+                        "batch=1,size=512"));
         assertTrue(err.toString().contains("not both"));
         assertEquals(2, run(available, fakeBuilder, "--onnx", f, "--bogus"));
         assertTrue(err.toString().contains("build-engine: Unknown option: '--bogus'"), err.toString());
@@ -211,8 +304,17 @@ class BuildEngineMainTest {
 
     @Test
     void missingOnnxStillPrintsATrtexecLineFromTheSdxlTemplate() {
-        assertEquals(2, run(available, fakeBuilder, "--onnx", dir.resolve("absent.onnx").toString(), "--batch", "1:4:8",
-                "--size", "1024"));
+        assertEquals(
+                2,
+                run(
+                        available,
+                        fakeBuilder,
+                        "--onnx",
+                        dir.resolve("absent.onnx").toString(),
+                        "--batch",
+                        "1:4:8",
+                        "--size",
+                        "1024"));
         assertTrue(out.toString().contains("--minShapes=sample:1x4x128x128,timestep:1,"), out.toString());
         assertTrue(out.toString().contains("input shapes assumed"));
         assertTrue(err.toString().contains("ONNX file not found"));

@@ -12,11 +12,14 @@ class BuildProfileTest {
         assertEquals(new DimRange(1, 4, 8), DimRange.parse("1:4:8", "batch"));
         assertEquals(new DimRange(512, 512, 512), DimRange.parse(" 512 ", "size"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DimRange.parse("8:4:1", "batch"))
-                .getMessage().contains("min <= opt <= max"));
+                .getMessage()
+                .contains("min <= opt <= max"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DimRange.parse("1:8", "batch"))
-                .getMessage().contains("min:opt:max"));
+                .getMessage()
+                .contains("min:opt:max"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DimRange.parse("0", "batch"))
-                .getMessage().startsWith("batch '0'"));
+                .getMessage()
+                .startsWith("batch '0'"));
     }
 
     @Test
@@ -32,12 +35,16 @@ class BuildProfileTest {
     @Test
     void badProfileSpecsSaySomethingUseful() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("batch=1,size=512,height=512"))
-                .getMessage().contains("not both"));
+                .getMessage()
+                .contains("not both"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("size=512"))
-                .getMessage().contains("batch range is missing"));
+                .getMessage()
+                .contains("batch range is missing"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("batch=1,res=512"))
-                .getMessage().contains("unknown key 'res'"));
+                .getMessage()
+                .contains("unknown key 'res'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BuildProfile.parse("batch=1,height=512"))
-                .getMessage().contains("give height and width together"));
+                .getMessage()
+                .contains("give height and width together"));
     }
 }

@@ -23,14 +23,17 @@ final class OnnxFixtures {
         }
         return OnnxMl.ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
                 .build();
     }
 
     /** An SDXL UNet interface, float16, timestep [B] or scalar, with one embedded weight. */
     static Path unet(Path dir, boolean scalarTimestep) throws IOException {
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("unet")
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("unet")
                 .addInput(input("sample", 10, "B", 4, "H", "W"))
                 .addInput(scalarTimestep ? input("timestep", 10) : input("timestep", 10, "B"))
                 .addInput(input("encoder_hidden_states", 10, "B", 77, 2048))
@@ -38,11 +41,20 @@ final class OnnxFixtures {
                 .addInput(input("time_ids", 10, "B", 6))
                 // an initializer also listed as an input, as old exporters did
                 .addInput(input("conv_in.weight", 10, 320, 4, 3, 3))
-                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("conv_in.weight").addDims(320).addDims(4)
-                        .addDims(3).addDims(3).setDataType(10).setRawData(ByteString.copyFrom(new byte[320 * 4 * 9 * 2])))
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("conv_in.weight")
+                        .addDims(320)
+                        .addDims(4)
+                        .addDims(3)
+                        .addDims(3)
+                        .setDataType(10)
+                        .setRawData(ByteString.copyFrom(new byte[320 * 4 * 9 * 2])))
                 .addOutput(input("out_sample", 10, "B", 4, "H", "W"));
-        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("strobe-test")
-                .setGraph(g).build();
+        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("strobe-test")
+                .setGraph(g)
+                .build();
         Path f = dir.resolve("model.onnx");
         Files.write(f, m.toByteArray());
         return f;

@@ -18,7 +18,8 @@ class OnnxInputsTest {
     @Test
     void readsInputsWithoutWeightsAndKeepsSymbolicDimsDynamic() throws Exception {
         OnnxInputs.Graph g = OnnxInputs.read(OnnxFixtures.unet(dir, false));
-        assertEquals(java.util.List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"),
+        assertEquals(
+                java.util.List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"),
                 g.inputs().stream().map(OnnxInputs.Input::name).toList());
         assertArrayEquals(new long[] {-1, 4, -1, -1}, g.inputs().get(0).shape());
         assertArrayEquals(new long[] {-1}, g.inputs().get(1).shape());
@@ -28,7 +29,8 @@ class OnnxInputsTest {
 
     @Test
     void aScalarTimestepHasRankZero() throws Exception {
-        assertEquals(0, OnnxInputs.read(OnnxFixtures.unet(dir, true)).inputs().get(1).rank());
+        assertEquals(
+                0, OnnxInputs.read(OnnxFixtures.unet(dir, true)).inputs().get(1).rank());
     }
 
     @Test

@@ -18,12 +18,15 @@ class ProfileShapesTest {
     void sdxlUnetShapesFromBatchAndSize() {
         BuildProfile p = BuildProfile.of("1:4:8", "512:1024:1536", null, null, "test");
         Map<String, ShapeRange> s = ProfileShapes.of(p, ProfileShapes.sdxlUnet(false), SDXL);
-        assertEquals(List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"), List.copyOf(s.keySet()));
+        assertEquals(
+                List.of("sample", "timestep", "encoder_hidden_states", "text_embeds", "time_ids"),
+                List.copyOf(s.keySet()));
         assertArrayEquals(new long[] {1, 4, 64, 64}, s.get("sample").min());
         assertArrayEquals(new long[] {4, 4, 128, 128}, s.get("sample").opt());
         assertArrayEquals(new long[] {8, 4, 192, 192}, s.get("sample").max());
         assertArrayEquals(new long[] {8}, s.get("timestep").max());
-        assertArrayEquals(new long[] {1, 77, 2048}, s.get("encoder_hidden_states").min());
+        assertArrayEquals(
+                new long[] {1, 77, 2048}, s.get("encoder_hidden_states").min());
         assertArrayEquals(new long[] {8, 1280}, s.get("text_embeds").max());
         assertArrayEquals(new long[] {4, 6}, s.get("time_ids").opt());
     }
@@ -41,19 +44,21 @@ class ProfileShapesTest {
     @Test
     void staticOnnxDimensionsWinAndUnknownDynamicOnesAreRefused() {
         BuildProfile p = BuildProfile.of("1:1:2", "512", null, null, "test");
-        Map<String, ShapeRange> vae = ProfileShapes.of(p,
-                List.of(new OnnxInputs.Input("latent_sample", "float32", new long[] {-1, 4, -1, -1})), SDXL);
+        Map<String, ShapeRange> vae = ProfileShapes.of(
+                p, List.of(new OnnxInputs.Input("latent_sample", "float32", new long[] {-1, 4, -1, -1})), SDXL);
         assertArrayEquals(new long[] {2, 4, 64, 64}, vae.get("latent_sample").max());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProfileShapes.of(p,
-                List.of(new OnnxInputs.Input("mystery", "float32", new long[] {-1, -1})), SDXL));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ProfileShapes.of(
+                        p, List.of(new OnnxInputs.Input("mystery", "float32", new long[] {-1, -1})), SDXL));
         assertTrue(e.getMessage().contains("'mystery' dimension 1 is dynamic"), e.getMessage());
     }
 
     @Test
     void pixelSizesMustDivideByTheVaeScale() {
         BuildProfile p = BuildProfile.of("1", "500:512:512", null, null, "test");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProfileShapes.of(p, ProfileShapes.sdxlUnet(false), SDXL));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> ProfileShapes.of(p, ProfileShapes.sdxlUnet(false), SDXL));
         assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());
     }
 }

@@ -17,7 +17,11 @@ class StaticBatchPlanTest {
     @Test
     void chunksCoverTheBatchInOrder() {
         StaticBatchPlan p = new StaticBatchPlan(4);
-        assertEquals(List.of(new StaticBatchPlan.Chunk(0, 4), new StaticBatchPlan.Chunk(4, 4), new StaticBatchPlan.Chunk(8, 2)),
+        assertEquals(
+                List.of(
+                        new StaticBatchPlan.Chunk(0, 4),
+                        new StaticBatchPlan.Chunk(4, 4),
+                        new StaticBatchPlan.Chunk(8, 2)),
                 p.chunks(10));
         assertEquals(List.of(new StaticBatchPlan.Chunk(0, 1)), p.chunks(1));
         assertThrows(EngineException.class, () -> p.chunks(0));
@@ -31,7 +35,9 @@ class StaticBatchPlanTest {
         assertArrayEquals(new long[] {4, 2}, padded.shape());
         assertArrayEquals(new float[] {1, 1.5f, 2, 2.5f, 2, 2.5f, 2, 2.5f}, padded.floats());
         Tensor ids = Tensor.ofLongs(DataType.INT32, new long[] {7}, 1);
-        assertArrayEquals(new long[] {7, 7, 7, 7}, p.pad(ids, new StaticBatchPlan.Chunk(0, 1)).longs());
+        assertArrayEquals(
+                new long[] {7, 7, 7, 7},
+                p.pad(ids, new StaticBatchPlan.Chunk(0, 1)).longs());
         Tensor scalar = Tensor.ofFloats(new float[] {999});
         assertEquals(scalar, p.pad(scalar, new StaticBatchPlan.Chunk(0, 1)));
     }

@@ -75,12 +75,13 @@ class TensorRtGpuTierTest {
     }
 
     private void build(String component, String... shapes) {
-        List<String> args = new ArrayList<>(List.of("--onnx", model.resolve(component + "/model.onnx").toString()));
+        List<String> args = new ArrayList<>(
+                List.of("--onnx", model.resolve(component + "/model.onnx").toString()));
         args.addAll(List.of(shapes));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cl = BuildEngineMain.commandLine(new BuildEngineMain(TensorRtAvailability.javacpp(),
-                JavaCppTensorRt.process().newBuilder(), Clock.systemUTC()));
+        var cl = BuildEngineMain.commandLine(new BuildEngineMain(
+                TensorRtAvailability.javacpp(), JavaCppTensorRt.process().newBuilder(), Clock.systemUTC()));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args.toArray(String[]::new));
@@ -144,11 +145,20 @@ class TensorRtGpuTierTest {
                     }
                     Arrays.sort(ns);
                     for (String name : wanted) {
-                        double err = maxError(ref.get(name).floats(), got.get(name).floats());
-                        line(String.format(java.util.Locale.ROOT, "%s batch %d%s: %.2f ms median of 5, max error %.2e"
-                                        + " (tolerance %.0e)", component, b, sizes ? " at " + side + "x" + side : "",
-                                ns[2] / 1e6, err, TOLERANCE));
-                        assertTrue(err <= TOLERANCE, component + " " + name + " batch " + b + " side " + side + ": " + err);
+                        double err =
+                                maxError(ref.get(name).floats(), got.get(name).floats());
+                        line(String.format(
+                                java.util.Locale.ROOT,
+                                "%s batch %d%s: %.2f ms median of 5, max error %.2e" + " (tolerance %.0e)",
+                                component,
+                                b,
+                                sizes ? " at " + side + "x" + side : "",
+                                ns[2] / 1e6,
+                                err,
+                                TOLERANCE));
+                        assertTrue(
+                                err <= TOLERANCE,
+                                component + " " + name + " batch " + b + " side " + side + ": " + err);
                     }
                 }
             }

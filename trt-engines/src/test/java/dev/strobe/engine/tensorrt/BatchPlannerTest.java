@@ -19,14 +19,16 @@ class BatchPlannerTest {
     }
 
     private static String describe(List<BatchChunk> plan) {
-        return plan.stream().map(c -> "p" + c.profile().index() + ":" + c.start() + "+" + c.count() + "/" + c.padded())
-                .reduce((a, b) -> a + " " + b).orElse("");
+        return plan.stream()
+                .map(c -> "p" + c.profile().index() + ":" + c.start() + "+" + c.count() + "/" + c.padded())
+                .reduce((a, b) -> a + " " + b)
+                .orElse("");
     }
 
     @Test
     void directCoverPrefersTheSmallestMaxShapesThenTheLowerIndex() {
-        BatchPlanner p = new BatchPlanner(List.of(profile(0, 1, 8, 64, 192), profile(1, 1, 8, 64, 128),
-                profile(2, 1, 8, 64, 128)), "unet");
+        BatchPlanner p = new BatchPlanner(
+                List.of(profile(0, 1, 8, 64, 192), profile(1, 1, 8, 64, 128), profile(2, 1, 8, 64, 128)), "unet");
         assertEquals("p1:0+3/3", describe(p.plan(shapes(3, 96), 3)));
         assertEquals("p0:0+3/3", describe(p.plan(shapes(3, 160), 3)));
     }
@@ -62,10 +64,12 @@ class BatchPlannerTest {
 
     @Test
     void noProfileCoveringTheImageSizeNamesShapesAndProfiles() {
-        BatchPlanner p = new BatchPlanner(List.of(profile(0, 1, 8, 64, 128), profile(1, 1, 2, 160, 192)), "unet/engine.plan");
+        BatchPlanner p =
+                new BatchPlanner(List.of(profile(0, 1, 8, 64, 128), profile(1, 1, 2, 160, 192)), "unet/engine.plan");
         EngineException e = assertThrows(EngineException.class, () -> p.plan(shapes(1, 140), 1));
         assertEquals(EngineException.Kind.UNSUPPORTED_INPUT, e.kind());
-        assertTrue(e.getMessage().startsWith("unet/engine.plan: no optimisation profile covers inputs"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("unet/engine.plan: no optimisation profile covers inputs"), e.getMessage());
         assertTrue(e.getMessage().contains("1x4x140x140"), e.getMessage());
         assertTrue(e.getMessage().contains("#0 sample 1x4x64x64..8x4x128x128"), e.getMessage());
         assertTrue(e.getMessage().contains("#1 sample 1x4x160x160..2x4x192x192"), e.getMessage());
@@ -73,10 +77,14 @@ class BatchPlannerTest {
 
     @Test
     void profileBatchRangeIsWhereAllBatchedInputsAgree() {
-        TrtProfile p = new TrtProfile(0, Map.of(
-                "sample", new ShapeRange(new long[] {2, 4, 8, 8}, new long[] {4, 4, 8, 8}, new long[] {8, 4, 8, 8}),
-                "timestep", new ShapeRange(new long[] {1}, new long[] {4}, new long[] {6}),
-                "scale", ShapeRange.fixed()));
+        TrtProfile p = new TrtProfile(
+                0,
+                Map.of(
+                        "sample",
+                                new ShapeRange(
+                                        new long[] {2, 4, 8, 8}, new long[] {4, 4, 8, 8}, new long[] {8, 4, 8, 8}),
+                        "timestep", new ShapeRange(new long[] {1}, new long[] {4}, new long[] {6}),
+                        "scale", ShapeRange.fixed()));
         assertEquals(2, p.minBatch());
         assertEquals(6, p.maxBatch());
     }

@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CudaGraphCacheTest {
-    private final FakeTrtAdapter adapter = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of());
+    private final FakeTrtAdapter adapter =
+            new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of());
 
     @Test
     void keysDifferByProfileAndShapes() {

@@ -52,9 +52,16 @@ final class FakeTrtAdapter implements TrtAdapter {
 
     static Map<String, ShapeRange> unetProfile(int minB, int maxB, int minHw, int maxHw, boolean scalarTimestep) {
         Map<String, ShapeRange> m = new LinkedHashMap<>();
-        m.put("sample", new ShapeRange(new long[] {minB, 4, minHw, minHw}, new long[] {maxB, 4, maxHw, maxHw},
-                new long[] {maxB, 4, maxHw, maxHw}));
-        m.put("timestep", scalarTimestep ? ShapeRange.fixed() : new ShapeRange(new long[] {minB}, new long[] {maxB}, new long[] {maxB}));
+        m.put(
+                "sample",
+                new ShapeRange(new long[] {minB, 4, minHw, minHw}, new long[] {maxB, 4, maxHw, maxHw}, new long[] {
+                    maxB, 4, maxHw, maxHw
+                }));
+        m.put(
+                "timestep",
+                scalarTimestep
+                        ? ShapeRange.fixed()
+                        : new ShapeRange(new long[] {minB}, new long[] {maxB}, new long[] {maxB}));
         return m;
     }
 
@@ -73,7 +80,9 @@ final class FakeTrtAdapter implements TrtAdapter {
     }
 
     List<String> calls(String method) {
-        return calls.stream().filter(c -> c.equals(method) || c.startsWith(method + " ")).toList();
+        return calls.stream()
+                .filter(c -> c.equals(method) || c.startsWith(method + " "))
+                .toList();
     }
 
     @Override

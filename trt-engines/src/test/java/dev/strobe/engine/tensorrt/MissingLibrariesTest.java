@@ -21,18 +21,25 @@ class MissingLibrariesTest {
 
     @Test
     void recognisesEachNativePiece() {
-        assertEquals("libcuda.so.1 not found (NVIDIA driver)", MissingLibraries.missing(
-                new UnsatisfiedLinkError("x.so: libcuda.so.1: cannot open shared object file: No such file or directory")));
-        assertEquals("libnvinfer.so.10 not found (TensorRT)", MissingLibraries.missing(
-                new UnsatisfiedLinkError("x.so: libnvinfer.so.10: cannot open shared object file")));
-        assertEquals("libnvonnxparser.so.10 not found (TensorRT ONNX parser)", MissingLibraries.missing(
-                new UnsatisfiedLinkError("x.so: libnvonnxparser.so.10: cannot open shared object file")));
+        assertEquals(
+                "libcuda.so.1 not found (NVIDIA driver)",
+                MissingLibraries.missing(new UnsatisfiedLinkError(
+                        "x.so: libcuda.so.1: cannot open shared object file: No such file or directory")));
+        assertEquals(
+                "libnvinfer.so.10 not found (TensorRT)",
+                MissingLibraries.missing(
+                        new UnsatisfiedLinkError("x.so: libnvinfer.so.10: cannot open shared object file")));
+        assertEquals(
+                "libnvonnxparser.so.10 not found (TensorRT ONNX parser)",
+                MissingLibraries.missing(
+                        new UnsatisfiedLinkError("x.so: libnvonnxparser.so.10: cannot open shared object file")));
     }
 
     @Test
     void anOlderTensorRtIsNamedByItsMissingSymbol() {
-        String m = MissingLibraries.missing(new UnsatisfiedLinkError(
-                "/root/.javacpp/cache/t.jar/libjninvinfer.so: undefined symbol: _ZN8nvinfer18IRuntime11loadRuntimeEPKc"));
+        String m = MissingLibraries.missing(
+                new UnsatisfiedLinkError(
+                        "/root/.javacpp/cache/t.jar/libjninvinfer.so: undefined symbol: _ZN8nvinfer18IRuntime11loadRuntimeEPKc"));
         assertTrue(m.contains("lacks symbol _ZN8nvinfer18IRuntime11loadRuntimeEPKc"), m);
         assertTrue(m.contains("older than the JNI glue expects"), m);
     }
@@ -42,7 +49,8 @@ class MissingLibrariesTest {
         // what JavaCPP throws after its first failure: the class stays uninitialised
         ExceptionInInitializerError first = new ExceptionInInitializerError(
                 "Exception java.lang.UnsatisfiedLinkError: no jnicudart in java.library.path: /usr/lib [in thread \"main\"]");
-        NoClassDefFoundError again = new NoClassDefFoundError("Could not initialize class org.bytedeco.cuda.global.cudart");
+        NoClassDefFoundError again =
+                new NoClassDefFoundError("Could not initialize class org.bytedeco.cuda.global.cudart");
         again.initCause(first);
         String m = MissingLibraries.missing(again);
         assertTrue(m.contains("jnicudart"), m);

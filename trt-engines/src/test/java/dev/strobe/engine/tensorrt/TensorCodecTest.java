@@ -24,8 +24,16 @@ class TensorCodecTest {
         ByteBuffer b = buffer(64);
         long n = TensorCodec.encode(t, DataType.FLOAT16, 1, 2, 4, b);
         assertEquals(4 * 2 * 2, n);
-        short[] want = {Half.fromFloat(65504f), Half.fromFloat(0.1f), Half.fromFloat(7f), Half.fromFloat(8f),
-                Half.fromFloat(7f), Half.fromFloat(8f), Half.fromFloat(7f), Half.fromFloat(8f)};
+        short[] want = {
+            Half.fromFloat(65504f),
+            Half.fromFloat(0.1f),
+            Half.fromFloat(7f),
+            Half.fromFloat(8f),
+            Half.fromFloat(7f),
+            Half.fromFloat(8f),
+            Half.fromFloat(7f),
+            Half.fromFloat(8f)
+        };
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], b.getShort(i * 2), "half " + i);
         }
@@ -59,7 +67,8 @@ class TensorCodecTest {
     @Test
     void floatsAreNeverTruncatedIntoIntegerInputs() {
         Tensor t = Tensor.ofFloats(new float[] {0.5f}, 1);
-        EngineException e = assertThrows(EngineException.class, () -> TensorCodec.encode(t, DataType.INT64, 0, 1, 1, buffer(8)));
+        EngineException e =
+                assertThrows(EngineException.class, () -> TensorCodec.encode(t, DataType.INT64, 0, 1, 1, buffer(8)));
         assertEquals(EngineException.Kind.UNSUPPORTED_INPUT, e.kind());
     }
 

@@ -56,7 +56,8 @@ class TensorRtAvailabilityTest {
             assertEquals(real.check().get(), e.getMessage());
         } else { // three bytes are no plan: TensorRT's own words, and the process lives on
             assertEquals(EngineException.Kind.INVALID_MODEL, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("TensorRT cannot load " + plan + ": deserializeCudaEngine failed"),
+            assertTrue(
+                    e.getMessage().startsWith("TensorRT cannot load " + plan + ": deserializeCudaEngine failed"),
                     e.getMessage());
             assertFalse(e.getMessage().contains("no TensorRT error text"), e.getMessage());
         }
@@ -65,7 +66,7 @@ class TensorRtAvailabilityTest {
     @Test
     void theRealAdapterFailsCleanlyEvenWhenTheProbeIsBypassed() throws Exception {
         Path plan = Files.write(dir.resolve("engine.plan"), new byte[] {1, 2, 3});
-        TensorRtProvider p = TensorRtProvider.javacpp(new TensorRtAvailability(() -> { }));
+        TensorRtProvider p = TensorRtProvider.javacpp(new TensorRtAvailability(() -> {}));
         EngineException e = assertThrows(EngineException.class, () -> p.load(plan, Map.of()));
         if (TensorRtAvailability.javacpp().check().isPresent()) {
             assertEquals(EngineException.Kind.MISSING_LIBRARY, e.kind());
@@ -89,29 +90,37 @@ class TensorRtAvailabilityTest {
 
     @Test
     void versionsAreCheckedDriverFirstThenRuntimeThenGpuThenTensorRt() {
-        assertEquals(Optional.of("TensorRT backend unavailable: no NVIDIA driver is loaded (cudaDriverGetVersion"
+        assertEquals(
+                Optional.of("TensorRT backend unavailable: no NVIDIA driver is loaded (cudaDriverGetVersion"
                         + " reports none); install the NVIDIA driver r580 or newer and check that nvidia-smi works"),
                 versions(new NativeVersions(0, 13010, "cudaErrorInsufficientDriver", 0, "10.15.1")));
-        assertTrue(versions(new NativeVersions(12080, 13010, "cudaSuccess", 1, "10.9.0")).orElseThrow()
+        assertTrue(versions(new NativeVersions(12080, 13010, "cudaSuccess", 1, "10.9.0"))
+                .orElseThrow()
                 .contains("driver supports CUDA 12.8 only"));
-        assertTrue(versions(new NativeVersions(13000, 12090, "cudaSuccess", 1, "10.15.1")).orElseThrow()
+        assertTrue(versions(new NativeVersions(13000, 12090, "cudaSuccess", 1, "10.15.1"))
+                .orElseThrow()
                 .contains("the CUDA runtime on LD_LIBRARY_PATH is 12.9"));
-        assertTrue(versions(new NativeVersions(13000, 13010, "cudaErrorNoDevice (no CUDA-capable device is detected)", 0,
-                "10.15.1")).orElseThrow().contains("no CUDA GPU is visible (cudaGetDeviceCount: cudaErrorNoDevice"));
-        assertTrue(versions(new NativeVersions(13000, 13010, "cudaSuccess", 2, "10.9.0")).orElseThrow()
+        assertTrue(versions(new NativeVersions(
+                        13000, 13010, "cudaErrorNoDevice (no CUDA-capable device is detected)", 0, "10.15.1"))
+                .orElseThrow()
+                .contains("no CUDA GPU is visible (cudaGetDeviceCount: cudaErrorNoDevice"));
+        assertTrue(versions(new NativeVersions(13000, 13010, "cudaSuccess", 2, "10.9.0"))
+                .orElseThrow()
                 .contains("TensorRT 10.9.0 is loaded, but strobe's JNI glue is built for TensorRT 10.15"));
-        assertEquals(Optional.empty(), versions(new NativeVersions(13000, 13010, "cudaSuccess", 1, "10.16.1")),
+        assertEquals(
+                Optional.empty(),
+                versions(new NativeVersions(13000, 13010, "cudaSuccess", 1, "10.16.1")),
                 "a driver for CUDA 13.0 runs the 13.1 runtime (minor version compatibility); a newer 10.x is fine");
     }
 
     private static Optional<String> versions(NativeVersions v) {
-        TensorRtAvailability a = new TensorRtAvailability(() -> { }, () -> v);
+        TensorRtAvailability a = new TensorRtAvailability(() -> {}, () -> v);
         assertEquals(Optional.of(v), a.versions());
         return a.check();
     }
 
     @Test
     void aProbeThatLoadsMeansAvailable() {
-        assertEquals(Optional.empty(), new TensorRtAvailability(() -> { }).check());
+        assertEquals(Optional.empty(), new TensorRtAvailability(() -> {}).check());
     }
 }

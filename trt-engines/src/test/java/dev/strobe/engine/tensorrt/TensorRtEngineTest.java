@@ -48,30 +48,46 @@ class TensorRtEngineTest {
 
     @Test
     void infoComesFromTheProfiles() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT16), List.of(
-                FakeTrtAdapter.unetProfile(2, 4, 8, 16, false),
-                FakeTrtAdapter.unetProfile(1, 8, 8, 32, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT16),
+                List.of(
+                        FakeTrtAdapter.unetProfile(2, 4, 8, 16, false),
+                        FakeTrtAdapter.unetProfile(1, 8, 8, 32, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
         assertEquals(8, e.info().maxBatch());
         assertEquals(1, e.info().minBatch());
         assertEquals("tensorrt", e.info().backend());
-        assertArrayEquals(new long[] {-1, 4, -1, -1}, e.info().input("sample").orElseThrow().shape());
-        assertEquals(DataType.FLOAT16, e.info().output("out_sample").orElseThrow().dataType());
+        assertArrayEquals(
+                new long[] {-1, 4, -1, -1},
+                e.info().input("sample").orElseThrow().shape());
+        assertEquals(
+                DataType.FLOAT16, e.info().output("out_sample").orElseThrow().dataType());
     }
 
     @Test
     void maxBatchOptionLowersButNeverRaises() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 8, 8, 16, false)));
-        assertEquals(4, new TensorRtEngine(a, "p", new TensorRtOptions(0, OptionalInt.of(4), false, 1, false)).info().maxBatch());
-        FakeTrtAdapter b = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+        assertEquals(
+                4,
+                new TensorRtEngine(a, "p", new TensorRtOptions(0, OptionalInt.of(4), false, 1, false))
+                        .info()
+                        .maxBatch());
+        FakeTrtAdapter b = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 8, 8, 16, false)));
-        assertEquals(8, new TensorRtEngine(b, "p", new TensorRtOptions(0, OptionalInt.of(64), false, 1, false)).info().maxBatch());
+        assertEquals(
+                8,
+                new TensorRtEngine(b, "p", new TensorRtOptions(0, OptionalInt.of(64), false, 1, false))
+                        .info()
+                        .maxBatch());
     }
 
     @Test
     void runsFloat16EngineAndConvertsBothWays() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT16),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT16),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         Tensor x = sample(3, 8);
@@ -81,7 +97,8 @@ class TensorRtEngineTest {
         assertEquals(DataType.FLOAT16, out.dataType());
         for (int i = 0; i < out.size(); i += 37) {
             // the engine saw float16 inputs and produced float16, so compare at float16 precision
-            float want = Half.toFloat(Half.fromFloat(Half.toFloat(Half.fromFloat(x.floats()[i])) * 2 + t[i / x.itemSize()]));
+            float want =
+                    Half.toFloat(Half.fromFloat(Half.toFloat(Half.fromFloat(x.floats()[i])) * 2 + t[i / x.itemSize()]));
             assertEquals(want, out.floats()[i], 0f, "element " + i);
         }
         // 3 items of 4x8x8 float16
@@ -90,10 +107,12 @@ class TensorRtEngineTest {
 
     @Test
     void picksTheCoveringProfileWithTheSmallestBuffers() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(
-                FakeTrtAdapter.unetProfile(1, 8, 8, 32, false),   // covers everything, big
-                FakeTrtAdapter.unetProfile(1, 4, 8, 16, false),   // covers small images, smaller
-                FakeTrtAdapter.unetProfile(1, 2, 24, 32, false))); // does not cover 8x8
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(
+                        FakeTrtAdapter.unetProfile(1, 8, 8, 32, false), // covers everything, big
+                        FakeTrtAdapter.unetProfile(1, 4, 8, 16, false), // covers small images, smaller
+                        FakeTrtAdapter.unetProfile(1, 2, 24, 32, false))); // does not cover 8x8
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
         e.run(in(sample(2, 8), steps(1, 2)), Set.of("out_sample"));
         assertEquals(List.of("setProfile 1", "setProfile 1"), a.calls("setProfile"));
@@ -104,11 +123,12 @@ class TensorRtEngineTest {
 
     @Test
     void buffersAreAllocatedOncePerProfileAtTheMaxShapesAndReused() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT16),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT16),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         long sampleMax = 4L * 4 * 16 * 16 * 2; // batch 4, float16
-        long stepMax = 4L * 4;                // batch 4, float32
+        long stepMax = 4L * 4; // batch 4, float32
         assertEquals(List.of("malloc " + sampleMax, "malloc " + stepMax, "malloc " + sampleMax), a.calls("malloc"));
         assertEquals(2 * sampleMax + stepMax, e.deviceBufferBytes());
         a.calls.clear();
@@ -122,9 +142,11 @@ class TensorRtEngineTest {
 
     @Test
     void lazyAllocationHappensOnFirstUseOfEachProfileOnly() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(
-                FakeTrtAdapter.unetProfile(1, 2, 8, 8, false),
-                FakeTrtAdapter.unetProfile(1, 2, 16, 16, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(
+                        FakeTrtAdapter.unetProfile(1, 2, 8, 8, false),
+                        FakeTrtAdapter.unetProfile(1, 2, 16, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
         assertTrue(a.calls("malloc").isEmpty());
         e.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
@@ -137,8 +159,8 @@ class TensorRtEngineTest {
 
     @Test
     void padsUpToTheProfileMinimumWithTheLastItemAndDropsPaddedOutputs() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(4, 8, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(4, 8, 8, 8, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         Tensor x = sample(2, 8);
         float[] t = {10, 20};
@@ -153,14 +175,17 @@ class TensorRtEngineTest {
 
     @Test
     void splitsBatchesAboveTheLargestMaxIntoEvenChunksInOrder() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         Tensor x = sample(9, 8);
         float[] t = {1, 2, 3, 4, 5, 6, 7, 8, 9};
         Tensor out = e.run(in(x, steps(t)), Set.of("out_sample")).get("out_sample");
-        assertEquals(List.of("setInputShape sample 3x4x8x8", "setInputShape sample 3x4x8x8", "setInputShape sample 3x4x8x8"),
-                a.calls("setInputShape").stream().filter(c -> c.startsWith("setInputShape sample") && !c.endsWith("4x4x8x8")).toList());
+        assertEquals(
+                List.of("setInputShape sample 3x4x8x8", "setInputShape sample 3x4x8x8", "setInputShape sample 3x4x8x8"),
+                a.calls("setInputShape").stream()
+                        .filter(c -> c.startsWith("setInputShape sample") && !c.endsWith("4x4x8x8"))
+                        .toList());
         assertEquals(3, a.calls("enqueue").size());
         assertArrayEquals(new long[] {9, 4, 8, 8}, out.shape());
         for (int i = 0; i < out.size(); i += 11) {
@@ -170,8 +195,8 @@ class TensorRtEngineTest {
 
     @Test
     void scalarTimestepIsSentOnceAndSharedByTheBatch() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(true, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, true)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(true, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, true)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         Tensor x = sample(2, 8);
         Tensor out = e.run(Map.of("sample", x, "timestep", Tensor.ofFloats(new float[] {7})), Set.of("out_sample"))
@@ -183,11 +208,12 @@ class TensorRtEngineTest {
 
     @Test
     void noCoveringProfileIsUnsupportedInputNamingShapesAndProfiles() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
-        EngineException ex = assertThrows(EngineException.class,
-                () -> e.run(in(sample(1, 20), steps(1)), Set.of("out_sample")));
+        EngineException ex =
+                assertThrows(EngineException.class, () -> e.run(in(sample(1, 20), steps(1)), Set.of("out_sample")));
         assertEquals(EngineException.Kind.UNSUPPORTED_INPUT, ex.kind());
         assertTrue(ex.getMessage().contains("sample 1x4x20x20"), ex.getMessage());
         assertTrue(ex.getMessage().contains("#0 sample 1x4x8x8..4x4x16x16"), ex.getMessage());
@@ -196,31 +222,34 @@ class TensorRtEngineTest {
 
     @Test
     void wrongRankOrStaticDimensionIsRejectedBeforeAnyNativeCall() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
         Tensor threeChannels = Tensor.ofFloats(new float[3 * 64], 1, 3, 8, 8);
-        EngineException ex = assertThrows(EngineException.class,
-                () -> e.run(in(threeChannels, steps(1)), Set.of("out_sample")));
+        EngineException ex =
+                assertThrows(EngineException.class, () -> e.run(in(threeChannels, steps(1)), Set.of("out_sample")));
         assertEquals(EngineException.Kind.UNSUPPORTED_INPUT, ex.kind());
         assertTrue(ex.getMessage().contains("1x3x8x8"), ex.getMessage());
-        EngineException missing = assertThrows(EngineException.class,
-                () -> e.run(Map.of("sample", sample(1, 8)), Set.of("out_sample")));
+        EngineException missing =
+                assertThrows(EngineException.class, () -> e.run(Map.of("sample", sample(1, 8)), Set.of("out_sample")));
         assertTrue(missing.getMessage().contains("timestep"));
-        EngineException disagree = assertThrows(EngineException.class,
-                () -> e.run(in(sample(2, 8), steps(1)), Set.of("out_sample")));
+        EngineException disagree =
+                assertThrows(EngineException.class, () -> e.run(in(sample(2, 8), steps(1)), Set.of("out_sample")));
         assertTrue(disagree.getMessage().contains("disagree"), disagree.getMessage());
         assertTrue(a.calls.isEmpty(), a.calls.toString());
     }
 
     @Test
     void nativeFailureIsRuntimeWithTheNativeTextAndTheEngineRecovers() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
-        a.failOn("enqueue", "enqueueV3 failed: [executionContext.cpp::enqueueV3] Error Code 1: Cuda Runtime (an illegal memory access was encountered)");
-        EngineException ex = assertThrows(EngineException.class,
-                () -> e.run(in(sample(1, 8), steps(1)), Set.of("out_sample")));
+        a.failOn(
+                "enqueue",
+                "enqueueV3 failed: [executionContext.cpp::enqueueV3] Error Code 1: Cuda Runtime (an illegal memory access was encountered)");
+        EngineException ex =
+                assertThrows(EngineException.class, () -> e.run(in(sample(1, 8), steps(1)), Set.of("out_sample")));
         assertEquals(EngineException.Kind.RUNTIME, ex.kind());
         assertTrue(ex.getMessage().contains("an illegal memory access was encountered"), ex.getMessage());
         assertTrue(ex.getMessage().contains("unet.plan"));
@@ -235,18 +264,21 @@ class TensorRtEngineTest {
     void theDeviceIsSelectedOnTheCallingThreadBeforeEveryCall() throws Exception {
         // device_id 1: the plan is loaded on this thread, but every call runs on the device thread,
         // and cudaSetDevice only affects the thread that calls it
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
         a.deserialize(java.nio.file.Path.of("unet.plan"), 1);
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", PLAIN);
         a.calls.clear();
-        Thread device = new Thread(() -> {
-            e.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
-            e.run(in(sample(2, 8), steps(1, 2)), Set.of("out_sample"));
-        }, "strobe-device-test");
+        Thread device = new Thread(
+                () -> {
+                    e.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+                    e.run(in(sample(2, 8), steps(1, 2)), Set.of("out_sample"));
+                },
+                "strobe-device-test");
         device.start();
         device.join();
-        assertEquals(List.of("useDevice 1 on strobe-device-test", "useDevice 1 on strobe-device-test"),
+        assertEquals(
+                List.of("useDevice 1 on strobe-device-test", "useDevice 1 on strobe-device-test"),
                 a.calls("useDevice"));
         int firstDevice = a.calls.indexOf("useDevice 1 on strobe-device-test");
         int firstCopy = a.calls.indexOf(a.calls("copyHtoD").get(0));
@@ -255,41 +287,53 @@ class TensorRtEngineTest {
 
     @Test
     void twoPlansOnDifferentDevicesShareTheDeviceThread() throws Exception {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
-        FakeTrtAdapter b = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter b = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
         a.deserialize(java.nio.file.Path.of("a.plan"), 0);
         b.deserialize(java.nio.file.Path.of("b.plan"), 1);
         TensorRtEngine ea = new TensorRtEngine(a, "a.plan", PLAIN);
         TensorRtEngine eb = new TensorRtEngine(b, "b.plan", PLAIN);
-        Thread device = new Thread(() -> {
-            ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
-            eb.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
-            ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
-            ea.close();
-        }, "dev");
+        Thread device = new Thread(
+                () -> {
+                    ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+                    eb.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+                    ea.run(in(sample(1, 8), steps(1)), Set.of("out_sample"));
+                    ea.close();
+                },
+                "dev");
         device.start();
         device.join();
-        assertEquals(List.of("useDevice 0 on dev", "useDevice 0 on dev", "useDevice 0 on dev"), a.calls("useDevice"),
+        assertEquals(
+                List.of("useDevice 0 on dev", "useDevice 0 on dev", "useDevice 0 on dev"),
+                a.calls("useDevice"),
                 "every call and the close select device 0 again, after b's call selected device 1");
         assertEquals(List.of("useDevice 1 on dev"), b.calls("useDevice"));
     }
 
     @Test
     void infoReportsEveryProfileAsBounds() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(
-                FakeTrtAdapter.unetProfile(1, 4, 64, 128, false), FakeTrtAdapter.unetProfile(1, 2, 128, 192, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(
+                        FakeTrtAdapter.unetProfile(1, 4, 64, 128, false),
+                        FakeTrtAdapter.unetProfile(1, 2, 128, 192, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", LAZY);
         assertEquals(2, e.info().profiles().size());
-        assertArrayEquals(new long[] {1, 4, 128, 128}, e.info().profiles().get(1).bounds("sample").min());
-        assertArrayEquals(new long[] {2, 4, 192, 192}, e.info().profiles().get(1).bounds("sample").max());
+        assertArrayEquals(
+                new long[] {1, 4, 128, 128},
+                e.info().profiles().get(1).bounds("sample").min());
+        assertArrayEquals(
+                new long[] {2, 4, 192, 192},
+                e.info().profiles().get(1).bounds("sample").max());
         assertEquals(2, e.info().withMaxBatch(2).profiles().size(), "lowering max batch keeps the profiles");
     }
 
     @Test
     void cudaGraphsWarmThenCaptureThenReplayPerShapeKey() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
                 List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", GRAPHS);
         Tensor x = sample(2, 8);
@@ -309,8 +353,8 @@ class TensorRtEngineTest {
 
     @Test
     void failedCaptureFallsBackToEnqueueAndIsNotRetried() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
-                List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(FakeTrtAdapter.unetProfile(1, 4, 8, 8, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", GRAPHS);
         a.failOn("captureGraph", "cudaStreamEndCapture failed: cudaErrorStreamCaptureInvalidated");
         for (int i = 0; i < 4; i++) {
@@ -323,8 +367,11 @@ class TensorRtEngineTest {
 
     @Test
     void closeFreesEveryBufferAndGraphThenTheAdapter() {
-        FakeTrtAdapter a = new FakeTrtAdapter(FakeTrtAdapter.unetIo(false, DataType.FLOAT32), List.of(
-                FakeTrtAdapter.unetProfile(1, 4, 8, 8, false), FakeTrtAdapter.unetProfile(1, 4, 16, 16, false)));
+        FakeTrtAdapter a = new FakeTrtAdapter(
+                FakeTrtAdapter.unetIo(false, DataType.FLOAT32),
+                List.of(
+                        FakeTrtAdapter.unetProfile(1, 4, 8, 8, false),
+                        FakeTrtAdapter.unetProfile(1, 4, 16, 16, false)));
         TensorRtEngine e = new TensorRtEngine(a, "unet.plan", GRAPHS);
         for (int i = 0; i < 2; i++) {
             e.run(in(sample(1, 8), steps(2)), Set.of("out_sample"));

@@ -32,11 +32,13 @@ class TrtErrorLogTest {
     void aFailedCallGetsTheErrorsItLoggedAndNoOthers() {
         // plan A logs an error outside any call window (e.g. while it was being destroyed)
         log.record(TrtErrorLog.Severity.ERROR, "A: [engine.cpp] Error Code 1: Cuda Runtime (invalid argument)");
-        TrtNativeException e = assertThrows(TrtNativeException.class,
-                () -> log.check(() -> failingCall("B: setInputShape: sample dimension 2 is 200, max 192"),
+        TrtNativeException e = assertThrows(
+                TrtNativeException.class,
+                () -> log.check(
+                        () -> failingCall("B: setInputShape: sample dimension 2 is 200, max 192"),
                         "setInputShape(sample)"));
-        assertEquals("setInputShape(sample) failed: B: setInputShape: sample dimension 2 is 200, max 192",
-                e.getMessage());
+        assertEquals(
+                "setInputShape(sample) failed: B: setInputShape: sample dimension 2 is 200, max 192", e.getMessage());
         assertEquals(2, sunk.size(), "both messages still reach the log: " + sunk);
     }
 
@@ -93,8 +95,9 @@ class TrtErrorLogTest {
     @Test
     void warningsAreKeptForReportsButNeverFailACall() {
         TrtErrorLog.Captured<Boolean> c = log.capture(() -> {
-            log.record(TrtErrorLog.Severity.WARNING, "The logger passed into createInferRuntime differs from one"
-                    + " already provided");
+            log.record(
+                    TrtErrorLog.Severity.WARNING,
+                    "The logger passed into createInferRuntime differs from one" + " already provided");
             return true;
         });
         assertTrue(c.errors().isEmpty());

@@ -80,7 +80,7 @@ public final class UnetMath {
      * q      = f @ Wq + bq                                            [32] query per pixel
      * K, V   = E @ Wk, E @ Wv                                         [77, 32] from encoder_hidden_states E
      * z      = softmax(q K^T / sqrt(32)) V                            [32] per pixel
- * z      = InstanceNorm(z) (per channel over pixels, eps 1e-5) * gz + bz
+     * z      = InstanceNorm(z) (per channel over pixels, eps 1e-5) * gz + bz
      * n      = time_ids / 1024
      * y      = z * (1 + T @ Ag + n @ Bg + cg) + (T @ As + n @ Bs + cs)   FiLM from text_embeds T
      * y      = conv3(silu(conv2(silu(conv1(y)))))                     3x3, edge padded, 32-32-32-4
@@ -269,7 +269,8 @@ public final class UnetMath {
         }
         float[] r = sample;
         for (int l = 0; l < w.residual.size(); l++) {
-            float[] g = FloatKernels.matMul(hidden, 1, TIME_HIDDEN, w.timeScale.get(l).data(), RESIDUAL_WIDTH);
+            float[] g = FloatKernels.matMul(
+                    hidden, 1, TIME_HIDDEN, w.timeScale.get(l).data(), RESIDUAL_WIDTH);
             r = FloatKernels.conv(r, h, wd, w.residual.get(l), w.residualBias.get(l), Padding.ZERO);
             modulate(r, g, w.timeScaleBias.get(l), h * wd);
         }
@@ -290,8 +291,14 @@ public final class UnetMath {
     }
 
     /** out_sample for one item: see the class comment. */
-    public float[] output(float[] sample, float timestep, float[] encoderHiddenStates, float[] textEmbeds,
-            float[] timeIds, int h, int wd) {
+    public float[] output(
+            float[] sample,
+            float timestep,
+            float[] encoderHiddenStates,
+            float[] textEmbeds,
+            float[] timeIds,
+            int h,
+            int wd) {
         check(sample, LATENT_CHANNELS * h * wd, "sample");
         float sigma = sigma(timestep);
         float inputScale = (float) Math.sqrt(sigma * sigma + 1f);

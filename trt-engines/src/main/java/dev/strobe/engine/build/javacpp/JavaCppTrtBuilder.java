@@ -8,10 +8,10 @@ import dev.strobe.engine.build.BuildRequest;
 import dev.strobe.engine.build.Precision;
 import dev.strobe.engine.build.TrtBuilderAdapter;
 import dev.strobe.engine.tensorrt.ShapeRange;
+import dev.strobe.engine.tensorrt.TrtErrorLog;
 import dev.strobe.engine.tensorrt.TrtNativeException;
 import dev.strobe.engine.tensorrt.javacpp.Cuda;
 import dev.strobe.engine.tensorrt.javacpp.JavaCppLibraries;
-import dev.strobe.engine.tensorrt.TrtErrorLog;
 import dev.strobe.engine.tensorrt.javacpp.JavaCppTensorRt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,8 +78,10 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
                     : 0;
             network = builder.createNetworkV2(flags);
             parser = createParser(network, logger);
-            if (!parser.parseFromFile(r.onnx().toString(), org.bytedeco.tensorrt.nvinfer.ILogger.Severity.kWARNING.value)) {
-                throw new TrtNativeException("the TensorRT ONNX parser rejected " + r.onnx() + ": " + parserErrors(parser));
+            if (!parser.parseFromFile(
+                    r.onnx().toString(), org.bytedeco.tensorrt.nvinfer.ILogger.Severity.kWARNING.value)) {
+                throw new TrtNativeException(
+                        "the TensorRT ONNX parser rejected " + r.onnx() + ": " + parserErrors(parser));
             }
             config = builder.createBuilderConfig();
             if (r.precision() == Precision.FP16) {
@@ -89,7 +91,9 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
                 config.setBuilderOptimizationLevel(r.optLevel().getAsInt());
             }
             if (r.workspaceMb().isPresent()) {
-                config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, (long) r.workspaceMb().getAsInt() << 20);
+                config.setMemoryPoolLimit(
+                        nvinfer.MemoryPoolType.kWORKSPACE,
+                        (long) r.workspaceMb().getAsInt() << 20);
             }
             ITimingCache cache = null;
             if (r.timingCache().isPresent()) {
@@ -104,7 +108,8 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
             TrtErrorLog.Captured<IHostMemory> built = errors.capture(() -> bld.buildSerializedNetwork(net, cfg));
             plan = built.value();
             if (plan == null || plan.isNull() || plan.size() == 0) {
-                throw new TrtNativeException("buildSerializedNetwork failed: " + built.errorsOr("no TensorRT error text"));
+                throw new TrtNativeException(
+                        "buildSerializedNetwork failed: " + built.errorsOr("no TensorRT error text"));
             }
             write(plan.data(), plan.size(), r.plan());
             if (cache != null) {
@@ -112,8 +117,13 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
                 write(serialized.data(), serialized.size(), r.timingCache().get());
                 serialized.deallocate();
             }
-            return new Result(JavaCppLibraries.tensorRtVersion(), Cuda.deviceName(r.deviceId()),
-                    Cuda.computeCapability(r.deviceId()), plan.size(), io(network, true), io(network, false));
+            return new Result(
+                    JavaCppLibraries.tensorRtVersion(),
+                    Cuda.deviceName(r.deviceId()),
+                    Cuda.computeCapability(r.deviceId()),
+                    plan.size(),
+                    io(network, true),
+                    io(network, false));
         } finally {
             for (Pointer p : new Pointer[] {plan, config, parser, network, builder}) {
                 if (p != null && !p.isNull()) {
@@ -154,8 +164,12 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
         return cache;
     }
 
-    private static void addProfile(IBuilder builder, IBuilderConfig config, INetworkDefinition network,
-            Map<String, ShapeRange> p, TrtErrorLog errors) {
+    private static void addProfile(
+            IBuilder builder,
+            IBuilderConfig config,
+            INetworkDefinition network,
+            Map<String, ShapeRange> p,
+            TrtErrorLog errors) {
         IOptimizationProfile profile = builder.createOptimizationProfile();
         for (int i = 0; i < network.getNbInputs(); i++) {
             ITensor in = network.getInput(i);
@@ -163,13 +177,15 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
             ShapeRange r = p.get(name);
             if (r == null) {
                 if (hasDynamicDim(in.getDimensions())) {
-                    throw new TrtNativeException("network input " + name + " is dynamic but the profile has no shape for it");
+                    throw new TrtNativeException(
+                            "network input " + name + " is dynamic but the profile has no shape for it");
                 }
                 continue;
             }
-            errors.check(() -> profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, dims(r.min()))
-                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kOPT, dims(r.opt()))
-                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, dims(r.max())),
+            errors.check(
+                    () -> profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, dims(r.min()))
+                            && profile.setDimensions(name, nvinfer.OptProfileSelector.kOPT, dims(r.opt()))
+                            && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, dims(r.max())),
                     "setDimensions(" + name + ", " + r + ")");
         }
         errors.check(() -> config.addOptimizationProfile(profile) >= 0, "addOptimizationProfile");
@@ -214,12 +230,13 @@ public final class JavaCppTrtBuilder implements TrtBuilderAdapter {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 BytePointer bytes = new BytePointer(data);
                 for (long off = 0; off < size; off += WRITE_CHUNK) {
                     long end = Math.min(size, off + WRITE_CHUNK);
-                    ByteBuffer view = new BytePointer(bytes).position(off).limit(end).asByteBuffer();
+                    ByteBuffer view =
+                            new BytePointer(bytes).position(off).limit(end).asByteBuffer();
                     while (view.hasRemaining()) {
                         ch.write(view);
                     }

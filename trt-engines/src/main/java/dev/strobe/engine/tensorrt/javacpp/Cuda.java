@@ -23,8 +23,8 @@ public final class Cuda {
     public static String errorText(int status) {
         BytePointer name = cudaGetErrorName(status);
         BytePointer text = cudaGetErrorString(status);
-        return (name == null ? "cudaError " + status : name.getString())
-                + " (" + (text == null ? "no description" : text.getString()) + ")";
+        return (name == null ? "cudaError " + status : name.getString()) + " ("
+                + (text == null ? "no description" : text.getString()) + ")";
     }
 
     /** "NVIDIA L4 (compute 8.9, 22 GiB)". */

@@ -33,7 +33,8 @@ public final class JavaCppLibraries {
         cudart.cudaRuntimeGetVersion(runtime);
         int status = driver[0] > 0 ? cudart.cudaGetDeviceCount(devices) : cudart.cudaErrorInsufficientDriver;
         String name = status == cudart.cudaSuccess ? "cudaSuccess" : Cuda.errorText(status);
-        return new dev.strobe.engine.tensorrt.NativeVersions(driver[0], runtime[0], name, devices[0], tensorRtVersion());
+        return new dev.strobe.engine.tensorrt.NativeVersions(
+                driver[0], runtime[0], name, devices[0], tensorRtVersion());
     }
 
     /** "10.15.1" from the loaded library (getInferLibVersion), not from the Java classes. */

@@ -110,14 +110,15 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
             BytePointer blob = new BytePointer(raw);
             readFully(plan, blob, size);
             long planSize = size;
-            de = errors.capture(() -> runtime.deserializeCudaEngine(blob.position(0).limit(planSize), planSize));
+            de = errors.capture(
+                    () -> runtime.deserializeCudaEngine(blob.position(0).limit(planSize), planSize));
         } finally {
             Pointer.free(raw);
         }
         engine = de.value();
         if (engine == null || engine.isNull()) {
-            throw new TrtNativeException("deserializeCudaEngine failed for " + plan + ": "
-                    + de.errorsOr("no TensorRT error text"));
+            throw new TrtNativeException(
+                    "deserializeCudaEngine failed for " + plan + ": " + de.errorsOr("no TensorRT error text"));
         }
         TrtErrorLog.Captured<IExecutionContext> ctx = errors.capture(engine::createExecutionContext);
         context = ctx.value();
@@ -133,7 +134,8 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
             long off = 0;
             while (off < size) {
                 int n = (int) Math.min(READ_CHUNK, size - off);
-                ByteBuffer view = new BytePointer(blob).position(off).limit(off + n).asByteBuffer();
+                ByteBuffer view =
+                        new BytePointer(blob).position(off).limit(off + n).asByteBuffer();
                 while (view.hasRemaining()) {
                     if (ch.read(view, off + view.position()) < 0) {
                         throw new IOException("unexpected end of file at byte " + (off + view.position()));
@@ -168,8 +170,8 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
             boolean input = engine.getTensorIOMode(name).intern() == nvinfer.TensorIOMode.kINPUT;
-            out.add(new TrtIoTensor(name, input, dataType(engine.getTensorDataType(name), name),
-                    dims(engine.getTensorShape(name))));
+            out.add(new TrtIoTensor(
+                    name, input, dataType(engine.getTensorDataType(name), name), dims(engine.getTensorShape(name))));
         }
         return out;
     }
@@ -180,8 +182,9 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
             case kHALF -> DataType.FLOAT16;
             case kINT32 -> DataType.INT32;
             case kINT64 -> DataType.INT64;
-            default -> throw new TrtNativeException("tensor " + name + " has type " + t
-                    + "; strobe handles kFLOAT, kHALF, kINT32 and kINT64 I/O");
+            default ->
+                throw new TrtNativeException(
+                        "tensor " + name + " has type " + t + "; strobe handles kFLOAT, kHALF, kINT32 and kINT64 I/O");
         };
     }
 
@@ -217,7 +220,8 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     @Override
     public void setProfile(int profile) {
-        errors.check(() -> context.setOptimizationProfileAsync(profile, stream),
+        errors.check(
+                () -> context.setOptimizationProfileAsync(profile, stream),
                 "setOptimizationProfileAsync(" + profile + ")");
     }
 
@@ -269,13 +273,15 @@ public final class JavaCppTrtAdapter implements TrtAdapter {
 
     @Override
     public void copyHtoD(DeviceBuffer dst, ByteBuffer src, long bytes) {
-        Cuda.check(cudaMemcpyAsync(((Device) dst).ptr(), hostPointer(src), bytes, cudaMemcpyHostToDevice, stream),
+        Cuda.check(
+                cudaMemcpyAsync(((Device) dst).ptr(), hostPointer(src), bytes, cudaMemcpyHostToDevice, stream),
                 "cudaMemcpyAsync host to device (" + bytes + " bytes)");
     }
 
     @Override
     public void copyDtoH(ByteBuffer dst, DeviceBuffer src, long bytes) {
-        Cuda.check(cudaMemcpyAsync(hostPointer(dst), ((Device) src).ptr(), bytes, cudaMemcpyDeviceToHost, stream),
+        Cuda.check(
+                cudaMemcpyAsync(hostPointer(dst), ((Device) src).ptr(), bytes, cudaMemcpyDeviceToHost, stream),
                 "cudaMemcpyAsync device to host (" + bytes + " bytes)");
     }
 

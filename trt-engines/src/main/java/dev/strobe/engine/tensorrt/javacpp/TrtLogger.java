@@ -20,12 +20,14 @@ final class TrtLogger extends ILogger {
 
     @Override
     public void log(Severity severity, String msg) {
-        errors.record(switch (severity.intern()) {
-            case kINTERNAL_ERROR -> TrtErrorLog.Severity.INTERNAL_ERROR;
-            case kERROR -> TrtErrorLog.Severity.ERROR;
-            case kWARNING -> TrtErrorLog.Severity.WARNING;
-            case kINFO -> TrtErrorLog.Severity.INFO;
-            default -> TrtErrorLog.Severity.VERBOSE;
-        }, msg);
+        errors.record(
+                switch (severity.intern()) {
+                    case kINTERNAL_ERROR -> TrtErrorLog.Severity.INTERNAL_ERROR;
+                    case kERROR -> TrtErrorLog.Severity.ERROR;
+                    case kWARNING -> TrtErrorLog.Severity.WARNING;
+                    case kINFO -> TrtErrorLog.Severity.INFO;
+                    default -> TrtErrorLog.Severity.VERBOSE;
+                },
+                msg);
     }
 }
