@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -319,23 +318,7 @@ class BrokenModelFoldersTest {
 
     /** A copy of the good model named {@code name}, its manifest changed by {@code edit}. */
     static Path copy(String name, Consumer<ModelManifest> edit) throws IOException {
-        Path src = TinyModels.dir().resolve(GOOD);
-        Path dst = repo.resolve(name);
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path f : files.toList()) {
-                Path t = dst.resolve(src.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(f, t);
-                }
-            }
-        }
-        ModelManifest m = ModelManifest.read(dst.resolve("model.json"));
-        m.name = name;
-        edit.accept(m);
-        m.write(dst.resolve("model.json"));
-        return dst;
+        return TinyModels.copy(GOOD, repo, name, edit);
     }
 
     static void damage(String name, Consumer<ModelManifest> edit, IoAction action) throws IOException {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,23 +26,7 @@ class ModelSetAvailabilityTest {
     Path repo;
 
     private Path copy(String folder, Consumer<ModelManifest> edit) throws IOException {
-        Path src = TinyModels.dir().resolve("tiny-lightning-1step");
-        Path dst = repo.resolve(folder);
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path f : files.toList()) {
-                Path t = dst.resolve(src.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(f, t);
-                }
-            }
-        }
-        ModelManifest m = ModelManifest.read(dst.resolve("model.json"));
-        m.name = folder;
-        edit.accept(m);
-        m.write(dst.resolve("model.json"));
-        return dst;
+        return TinyModels.copy("tiny-lightning-1step", repo, folder, edit);
     }
 
     private ServerSettings settings(String defaultModel) {
