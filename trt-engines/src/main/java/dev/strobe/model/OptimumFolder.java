@@ -35,7 +35,6 @@ public final class OptimumFolder {
     public static final String UNET_FILE = "unet/model.onnx";
     public static final String VAE_DECODER_FILE = "vae_decoder/model.onnx";
     public static final String VAE_DECODER_CONFIG = "vae_decoder/config.json";
-    public static final String HIDDEN_STATES = SdxlTensors.HIDDEN_STATES_PREFIX;
     /** The UNet inputs of optimum's SDXL export (UNetOnnxConfig with addition_embed_type text_time). */
     public static final List<String> UNET_INPUTS = SdxlTensors.UNET_INPUTS;
 
@@ -260,15 +259,15 @@ public final class OptimumFolder {
     public static Optional<String> penultimateLayer(OnnxInputs.Graph g) {
         int last = -1;
         for (String out : g.outputs()) {
-            if (out.startsWith(HIDDEN_STATES)) {
+            if (out.startsWith(SdxlTensors.HIDDEN_STATES_PREFIX)) {
                 try {
-                    last = Math.max(last, Integer.parseInt(out.substring(HIDDEN_STATES.length())));
+                    last = Math.max(last, Integer.parseInt(out.substring(SdxlTensors.HIDDEN_STATES_PREFIX.length())));
                 } catch (NumberFormatException e) {
                     // another output that happens to share the prefix
                 }
             }
         }
-        return last >= 1 ? Optional.of(HIDDEN_STATES + (last - 1)) : Optional.empty();
+        return last >= 1 ? Optional.of(SdxlTensors.hiddenStates(last - 1)) : Optional.empty();
     }
 
     public static Optional<OnnxInputs.Input> input(OnnxInputs.Graph g, String name) {

@@ -3,9 +3,7 @@ package dev.strobe.tiny;
 import dev.strobe.model.ModelManifest;
 import dev.strobe.model.ModelManifest.ComponentSpec;
 import dev.strobe.model.ModelManifest.TokenizerSpec;
-import dev.strobe.tiny.onnx.TextEncoderGraph;
-import dev.strobe.tiny.onnx.UnetGraph;
-import dev.strobe.tiny.onnx.VaeDecoderGraph;
+import dev.strobe.sdxl.SdxlTensors;
 
 /** Builds the {@code model.json} of one tiny model. Called by {@link TinyModelGenerator}. */
 public final class TinyManifest {
@@ -40,21 +38,23 @@ public final class TinyManifest {
         m.components.put(
                 ModelManifest.TEXT_ENCODER,
                 new ComponentSpec(TEXT_ENCODER_FILE)
-                        .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT1_HIDDEN_LAYER)
+                        .output("hidden", SdxlTensors.hiddenStates(TinyArchitecture.TEXT1_HIDDEN_LAYER))
                         .option("max_batch", "8"));
         m.components.put(
                 ModelManifest.TEXT_ENCODER_2,
                 new ComponentSpec(TEXT_ENCODER_2_FILE)
-                        .output("hidden", TextEncoderGraph.HIDDEN_STATES_PREFIX + TinyArchitecture.TEXT2_HIDDEN_LAYER)
-                        .output("pooled", TextEncoderGraph.TEXT_EMBEDS)
+                        .output("hidden", SdxlTensors.hiddenStates(TinyArchitecture.TEXT2_HIDDEN_LAYER))
+                        .output("pooled", SdxlTensors.TEXT_EMBEDS)
                         .option("max_batch", "8"));
         m.components.put(
                 ModelManifest.UNET,
-                new ComponentSpec(UNET_FILE).output("out", UnetGraph.OUT_SAMPLE).option("max_batch", "8"));
+                new ComponentSpec(UNET_FILE)
+                        .output("out", SdxlTensors.OUT_SAMPLE)
+                        .option("max_batch", "8"));
         m.components.put(
                 ModelManifest.VAE_DECODER,
                 new ComponentSpec(VAE_DECODER_FILE)
-                        .output("image", VaeDecoderGraph.SAMPLE)
+                        .output("image", SdxlTensors.VAE_SAMPLE)
                         .option("max_batch", "2"));
         return m;
     }

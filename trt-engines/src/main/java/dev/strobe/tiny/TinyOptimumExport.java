@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.strobe.model.ClipBpeFiles;
+import dev.strobe.sdxl.SdxlTensors;
 import dev.strobe.tiny.onnx.OnnxBoundary;
 import dev.strobe.tiny.onnx.OnnxBoundary.SharedShape;
 import dev.strobe.tiny.onnx.TextEncoderGraph;
@@ -163,8 +164,8 @@ public final class TinyOptimumExport {
 
         ModelProto vae = OnnxBoundary.parse(VaeDecoderGraph.build(weights.vae));
         if (o.vaePrecision() == Precision.FP16) {
-            vae = OnnxBoundary.castInput(vae, VaeDecoderGraph.LATENT_SAMPLE, o.vaePrecision().onnx);
-            vae = OnnxBoundary.castOutput(vae, VaeDecoderGraph.SAMPLE, o.vaePrecision().onnx);
+            vae = OnnxBoundary.castInput(vae, SdxlTensors.LATENT_SAMPLE, o.vaePrecision().onnx);
+            vae = OnnxBoundary.castOutput(vae, SdxlTensors.VAE_SAMPLE, o.vaePrecision().onnx);
         }
         out.bytes(TinyManifest.VAE_DECODER_FILE, vae.toByteArray());
         out.text("vae_decoder/config.json", configs.vaeDecoder());
@@ -178,26 +179,21 @@ public final class TinyOptimumExport {
                 UnetGraph.build(weights.unet, weights.sigmas, spec.predictsSample(), spec.previewBlur()));
         switch (o.timestep()) {
             case SCALAR, SCALAR_INT64 ->
-                m = OnnxBoundary.sharedInput(m, UnetGraph.TIMESTEP, SharedShape.SCALAR, UnetGraph.SAMPLE);
+                m = OnnxBoundary.sharedInput(m, SdxlTensors.TIMESTEP, SharedShape.SCALAR, SdxlTensors.SAMPLE);
             case SINGLETON ->
-                m = OnnxBoundary.sharedInput(m, UnetGraph.TIMESTEP, SharedShape.SINGLETON, UnetGraph.SAMPLE);
+                m = OnnxBoundary.sharedInput(m, SdxlTensors.TIMESTEP, SharedShape.SINGLETON, SdxlTensors.SAMPLE);
             case PER_SAMPLE -> {}
         }
         if (o.timestep() == Timestep.SCALAR_INT64) {
-            m = OnnxBoundary.castInput(m, UnetGraph.TIMESTEP, TensorProto.DataType.INT64);
+            m = OnnxBoundary.castInput(m, SdxlTensors.TIMESTEP, TensorProto.DataType.INT64);
         }
         if (o.precision() == Precision.FP16) {
-            for (String input : List.of(
-                    UnetGraph.SAMPLE,
-                    UnetGraph.TIMESTEP,
-                    UnetGraph.ENCODER_HIDDEN_STATES,
-                    UnetGraph.TEXT_EMBEDS,
-                    UnetGraph.TIME_IDS_INPUT)) {
-                if (!(input.equals(UnetGraph.TIMESTEP) && o.timestep() == Timestep.SCALAR_INT64)) {
+            for (String input : SdxlTensors.UNET_INPUTS) {
+                if (!(input.equals(SdxlTensors.TIMESTEP) && o.timestep() == Timestep.SCALAR_INT64)) {
                     m = OnnxBoundary.castInput(m, input, o.precision().onnx);
                 }
             }
-            m = OnnxBoundary.castOutput(m, UnetGraph.OUT_SAMPLE, o.precision().onnx);
+            m = OnnxBoundary.castOutput(m, SdxlTensors.OUT_SAMPLE, o.precision().onnx);
         }
         return m;
     }

@@ -17,11 +17,6 @@ import java.util.List;
  * twin) is documented on {@code dev.strobe.tiny.reference.TextEncoderMath} (test sources: the reference only tests use).
  */
 public final class TextEncoderGraph {
-    public static final String INPUT_IDS = SdxlTensors.INPUT_IDS;
-    public static final String LAST_HIDDEN_STATE = SdxlTensors.LAST_HIDDEN_STATE;
-    public static final String POOLER_OUTPUT = SdxlTensors.POOLER_OUTPUT;
-    public static final String TEXT_EMBEDS = SdxlTensors.TEXT_EMBEDS;
-    public static final String HIDDEN_STATES_PREFIX = SdxlTensors.HIDDEN_STATES_PREFIX;
 
     private TextEncoderGraph() {}
 
@@ -30,7 +25,7 @@ public final class TextEncoderGraph {
      * {@code pooler_output} [B,768] and {@code hidden_states.0..12}.
      */
     public static byte[] textEncoder1(TextEncoderWeights w) {
-        return build("tiny_text_encoder", w, POOLER_OUTPUT, false);
+        return build("tiny_text_encoder", w, SdxlTensors.POOLER_OUTPUT, false);
     }
 
     /**
@@ -38,13 +33,13 @@ public final class TextEncoderGraph {
      * {@code last_hidden_state}, {@code hidden_states.0..32}.
      */
     public static byte[] textEncoder2(TextEncoderWeights w) {
-        return build("tiny_text_encoder_2", w, TEXT_EMBEDS, true);
+        return build("tiny_text_encoder_2", w, SdxlTensors.TEXT_EMBEDS, true);
     }
 
     private static byte[] build(String graphName, TextEncoderWeights w, String pooledName, boolean pooledFirst) {
         OnnxGraphBuilder g = new OnnxGraphBuilder(graphName);
         int c = w.width;
-        String ids = g.input(INPUT_IDS, INT64, "batch", SEQUENCE_LENGTH);
+        String ids = g.input(SdxlTensors.INPUT_IDS, INT64, "batch", SEQUENCE_LENGTH);
         String idf = g.op("Cast", List.of(ids), Attr.i("to", FLOAT.getNumber()));
 
         // token embedding sin(id * a_c + b_c) plus position embedding
@@ -86,13 +81,13 @@ public final class TextEncoderGraph {
 
         if (pooledFirst) {
             g.output(pooledName, projected, FLOAT, "batch", w.pooledWidth);
-            g.output(LAST_HIDDEN_STATE, last, FLOAT, "batch", SEQUENCE_LENGTH, c);
+            g.output(SdxlTensors.LAST_HIDDEN_STATE, last, FLOAT, "batch", SEQUENCE_LENGTH, c);
         } else {
-            g.output(LAST_HIDDEN_STATE, last, FLOAT, "batch", SEQUENCE_LENGTH, c);
+            g.output(SdxlTensors.LAST_HIDDEN_STATE, last, FLOAT, "batch", SEQUENCE_LENGTH, c);
             g.output(pooledName, projected, FLOAT, "batch", w.pooledWidth);
         }
         for (int k = 0; k <= w.layers; k++) {
-            g.output(HIDDEN_STATES_PREFIX + k, hidden[k], FLOAT, "batch", SEQUENCE_LENGTH, c);
+            g.output(SdxlTensors.HIDDEN_STATES_PREFIX + k, hidden[k], FLOAT, "batch", SEQUENCE_LENGTH, c);
         }
         return g.toBytes();
     }

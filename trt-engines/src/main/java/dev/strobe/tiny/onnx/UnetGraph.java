@@ -31,12 +31,6 @@ import java.util.List;
  * follows it line by line so that float rounding matches closely.
  */
 public final class UnetGraph {
-    public static final String SAMPLE = SdxlTensors.SAMPLE;
-    public static final String TIMESTEP = SdxlTensors.TIMESTEP;
-    public static final String ENCODER_HIDDEN_STATES = SdxlTensors.ENCODER_HIDDEN_STATES;
-    public static final String TEXT_EMBEDS = SdxlTensors.TEXT_EMBEDS;
-    public static final String TIME_IDS_INPUT = SdxlTensors.TIME_IDS;
-    public static final String OUT_SAMPLE = SdxlTensors.OUT_SAMPLE;
 
     private UnetGraph() {}
 
@@ -46,11 +40,12 @@ public final class UnetGraph {
      */
     public static byte[] build(UnetWeights w, SigmaTable table, boolean predictsSample, boolean previewBlur) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("tiny_unet");
-        String sample = g.input(SAMPLE, FLOAT, "batch", LATENT_CHANNELS, "height", "width");
-        String timestep = g.input(TIMESTEP, FLOAT, "batch");
-        String context = g.input(ENCODER_HIDDEN_STATES, FLOAT, "batch", SEQUENCE_LENGTH, ENCODER_HIDDEN_WIDTH);
-        String textEmbeds = g.input(TEXT_EMBEDS, FLOAT, "batch", TEXT_EMBEDS_WIDTH);
-        String timeIds = g.input(TIME_IDS_INPUT, FLOAT, "batch", TIME_IDS);
+        String sample = g.input(SdxlTensors.SAMPLE, FLOAT, "batch", LATENT_CHANNELS, "height", "width");
+        String timestep = g.input(SdxlTensors.TIMESTEP, FLOAT, "batch");
+        String context =
+                g.input(SdxlTensors.ENCODER_HIDDEN_STATES, FLOAT, "batch", SEQUENCE_LENGTH, ENCODER_HIDDEN_WIDTH);
+        String textEmbeds = g.input(SdxlTensors.TEXT_EMBEDS, FLOAT, "batch", TEXT_EMBEDS_WIDTH);
+        String timeIds = g.input(SdxlTensors.TIME_IDS, FLOAT, "batch", TIME_IDS);
 
         // sigma(t) = sigma[lo] * exp((t - lo) * dlog[lo]), lo = floor(clamp(t))
         String t = g.clip(timestep, 0f, table.size() - 1);
@@ -86,7 +81,7 @@ public final class UnetGraph {
         }
         String residual = residual(g, w, sample, t);
         String out = predictsSample ? g.add(target, residual) : g.add(g.div(g.sub(x, target), sigma), residual);
-        g.output(OUT_SAMPLE, out, FLOAT, "batch", LATENT_CHANNELS, "height", "width");
+        g.output(SdxlTensors.OUT_SAMPLE, out, FLOAT, "batch", LATENT_CHANNELS, "height", "width");
         return g.toBytes();
     }
 

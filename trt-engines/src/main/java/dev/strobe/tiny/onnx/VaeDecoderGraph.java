@@ -15,14 +15,13 @@ import java.util.List;
  * twin) is documented on {@code dev.strobe.tiny.reference.VaeDecoderMath} (test sources: the reference only tests use).
  */
 public final class VaeDecoderGraph {
-    public static final String LATENT_SAMPLE = SdxlTensors.LATENT_SAMPLE;
-    public static final String SAMPLE = SdxlTensors.VAE_SAMPLE;
 
     private VaeDecoderGraph() {}
 
     public static byte[] build(VaeWeights w) {
         OnnxGraphBuilder g = new OnnxGraphBuilder("tiny_vae_decoder");
-        String latent = g.input(LATENT_SAMPLE, FLOAT, "batch", LATENT_CHANNELS, "latent_height", "latent_width");
+        String latent =
+                g.input(SdxlTensors.LATENT_SAMPLE, FLOAT, "batch", LATENT_CHANNELS, "latent_height", "latent_width");
         String z = g.mul(latent, g.scalar(VAE_SCALING_FACTOR));
         String rgb = g.conv(z, g.weight("to_rgb", w.toRgb), g.weight("to_rgb_bias", w.toRgbBias), 0);
         String d1 = g.silu(g.conv3x3Edge(z, g.weight("detail1", w.detail1), g.weight("detail1_bias", w.detail1Bias)));
@@ -36,7 +35,7 @@ public final class VaeDecoderGraph {
         String p1 = g.silu(g.conv3x3Edge(up, g.weight("pixel1", w.pixel1), g.weight("pixel1_bias", w.pixel1Bias)));
         String p2 = g.conv3x3Edge(p1, g.weight("pixel2", w.pixel2), g.weight("pixel2_bias", w.pixel2Bias));
         String image = g.unary("Tanh", g.add(up, p2));
-        g.output(SAMPLE, image, FLOAT, "batch", 3, "height", "width");
+        g.output(SdxlTensors.VAE_SAMPLE, image, FLOAT, "batch", 3, "height", "width");
         return g.toBytes();
     }
 }
