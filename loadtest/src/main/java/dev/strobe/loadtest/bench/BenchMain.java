@@ -2,7 +2,6 @@ package dev.strobe.loadtest.bench;
 
 import dev.strobe.loadtest.driver.RequestMix;
 import dev.strobe.loadtest.driver.RunWindow;
-import dev.strobe.loadtest.driver.WeightedChoice;
 import dev.strobe.loadtest.driver.WeightedSpec;
 import dev.strobe.model.ModelRepository;
 import dev.strobe.pipeline.ImageSize;
@@ -13,11 +12,8 @@ import dev.strobe.scheduler.BatcherConfig;
 import dev.strobe.scheduler.DenoiseOrder;
 import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
-import dev.strobe.tiny.TinyModelSet;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,9 +123,7 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         WeightedSpec.ImageSize parsed = WeightedSpec.parseSize(size);
         ImageSize imageSize = new ImageSize(parsed.width(), parsed.height());
-        if (!Files.isDirectory(models) || new ModelRepository(models).scan().isEmpty()) {
-            TinyModelSet.writeAll(models, TinyModelSet.DEFAULT_SEED);
-        }
+        BenchSetup.ensureModels(models);
         ModelRepository.Entry entry = new ModelRepository(models)
                 .scan().stream()
                         .filter(e -> e.manifest().name.equals(model))
@@ -137,10 +131,8 @@ public final class BenchMain implements Callable<Integer> {
                         .orElseThrow(() -> new IllegalArgumentException("no model " + model + " in " + models));
 
         ServerSettings settings = ServerSettings.forModels(models, 0);
-        RequestMix mix = new RequestMix(
-                WeightedChoice.only(parsed), WeightedChoice.only(model), RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
-        RunWindow window = new RunWindow(
-                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(60));
+        RequestMix mix = BenchSetup.oneShape(parsed, model);
+        RunWindow window = BenchSetup.window(warmupSeconds, durationSeconds);
         ServerBench server = new ServerBench(settings, mix, window);
         List<ServerConfig> configs = List.of(
                 new ServerConfig(BenchReport.FIRST_STEP, maxBatch, DenoiseOrder.FIRST_STEP),

@@ -9,17 +9,13 @@ import dev.strobe.loadtest.driver.RequestSender;
 import dev.strobe.loadtest.driver.RunSummary;
 import dev.strobe.loadtest.driver.RunWindow;
 import dev.strobe.loadtest.driver.SystemTicker;
-import dev.strobe.loadtest.driver.WeightedChoice;
 import dev.strobe.loadtest.driver.WeightedSpec;
 import dev.strobe.loadtest.grpc.ClientRequestSender;
 import dev.strobe.loadtest.http.HttpRequestSender;
-import dev.strobe.model.ModelRepository;
 import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
-import dev.strobe.tiny.TinyModelSet;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,15 +92,11 @@ public final class FrontendBenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WeightedSpec.ImageSize parsed = WeightedSpec.parseSize(size);
-        if (!Files.isDirectory(models) || new ModelRepository(models).scan().isEmpty()) {
-            TinyModelSet.writeAll(models, TinyModelSet.DEFAULT_SEED);
-        }
+        BenchSetup.ensureModels(models);
         ServerSettings settings =
                 ServerSettings.forModels(models, 0).toBuilder().httpPort(0).build();
-        RequestMix mix = new RequestMix(
-                WeightedChoice.only(parsed), WeightedChoice.only(model), RequestMix.DEFAULT_PROMPTS, true, 0, 0, 1);
-        RunWindow window = new RunWindow(
-                Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), Duration.ofSeconds(60));
+        RequestMix mix = BenchSetup.oneShape(parsed, model);
+        RunWindow window = BenchSetup.window(warmupSeconds, durationSeconds);
         List<FrontendRound> done = new ArrayList<>();
         try (StrobeServer server = StrobeServer.start(settings, GrpcTransport.netty());
                 StrobeClient client = StrobeClient.builder()
