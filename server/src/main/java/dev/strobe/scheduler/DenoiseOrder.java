@@ -11,7 +11,10 @@ import java.util.Locale;
  *   <li>{@link #FIRST_STEP}: images that have not taken a step yet get up to half of the call
  *       (floor(max_batch / 2) slots, oldest first), the rest goes to running images, oldest first;
  *       free slots go to whoever else is ready. A new image takes its first step at the next UNet
- *       call, so its first preview comes within one call of its text encoding.
+ *       call, so its first preview comes within one call of its text encoding; and a request that
+ *       arrives while the UNet runs is encoded and takes its first step before the VAE decodes the
+ *       images that call finished (the VAE yields one encode and UNet call per device cycle, no
+ *       more: a finished image's decode waits for at most one extra UNet call).
  * </ul>
  *
  * <p>The bound of {@link #FIRST_STEP}: running images keep at least ceil(B/2) of every call's B

@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
  * The work of one device, one cycle at a time: encode a batch of new prompts, run one UNet call
  * over a batch of images (each at its own step), decode a batch of finished images. All engine
  * calls of the device happen here, on the device thread, so they never overlap: the stages share
- * the device by taking turns, and a cycle holds at most one call of each stage. A burst of new
- * prompts or a large decode therefore delays the next UNet call by one bounded batch, no more.
+ * the device by taking turns, and a cycle holds one call of each stage, except that under
+ * {@link DenoiseOrder#FIRST_STEP} the VAE lets new images take their first step first (one more
+ * encode and UNet call, at most once per cycle; see {@link #decodeYields}). A burst of new prompts
+ * or a large decode therefore delays the next UNet call by one bounded batch, no more.
  *
  * <p>Every decoded image is checked for NaN and infinity (an fp16 VAE overflowing) before it is
  * delivered; such an image fails its request with INTERNAL naming the fix, and is counted.
@@ -75,15 +77,48 @@ final class DeviceLoop {
      * @return true when any stage did work
      */
     boolean cycle() {
+        boolean worked = encodeAndDenoise();
+        if (decodeYields()) {
+            worked |= encodeAndDenoise();
+        }
+        worked |= decode(clock.getAsLong());
+        counters.denoising(active.size());
+        return worked;
+    }
+
+    private boolean encodeAndDenoise() {
         for (Generation g; (g = inbox.poll()) != null; ) {
             encodeQueue.addLast(g);
         }
         purge(clock.getAsLong());
         boolean worked = encode(clock.getAsLong());
-        worked |= denoise(clock.getAsLong());
-        worked |= decode(clock.getAsLong());
-        counters.denoising(active.size());
-        return worked;
+        return worked | denoise(clock.getAsLong());
+    }
+
+    /**
+     * Under {@link DenoiseOrder#FIRST_STEP}, whether the VAE waits for one more encode and UNet
+     * call because new images wait for their first step: requests that arrived during this cycle's
+     * UNet call and may start, or encoded images that have not stepped yet. At most once per
+     * cycle, so a finished image waits for at most one extra text encoding and UNet call before its
+     * decode, and the VAE still runs every cycle.
+     */
+    private boolean decodeYields() {
+        if (config.denoiseOrder() != DenoiseOrder.FIRST_STEP || decodeQueue.isEmpty()) {
+            return false;
+        }
+        for (ImageJob j : active) {
+            if (j.state.stepsDone() == 0) {
+                return true;
+            }
+        }
+        List<Generation> arrived = new ArrayList<>(inbox);
+        if (arrived.isEmpty()) {
+            return false;
+        }
+        ArrayDeque<Generation> next = new ArrayDeque<>(encodeQueue);
+        next.addAll(arrived);
+        return !selector.encodeBatch(next, counters.activeImages(), clock.getAsLong())
+                .isEmpty();
     }
 
     /** The earliest time a stage waiting for a fuller batch becomes due; MAX_VALUE if none. */

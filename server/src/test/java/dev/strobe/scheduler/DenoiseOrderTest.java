@@ -108,6 +108,83 @@ class DenoiseOrderTest {
     }
 
     @Test
+    void aRequestArrivingDuringAUnetCallTakesItsFirstStepBeforeTheVaeDecodesUnderFirstStep() {
+        assertEquals(List.of("call 4: 1@3", "call 5: 2@0", "decode: 1"), workFromTheLastStep(DenoiseOrder.FIRST_STEP));
+        assertEquals(50 + 5 + 100, sinks.get(1).timings.firstPreviewMs(), 1e-9, "rest of the call, encode, a call");
+    }
+
+    @Test
+    void underOldestTheVaeDecodesFirstAndTheNewRequestWaitsForIt() {
+        assertEquals(List.of("call 4: 1@3", "decode: 1", "call 5: 2@0"), workFromTheLastStep(DenoiseOrder.OLDEST));
+        assertEquals(
+                50 + 50 + 5 + 100, sinks.get(1).timings.firstPreviewMs(), 1e-9, "the rest of the call, the VAE, ...");
+    }
+
+    /**
+     * Request 1 takes its four steps; request 2 arrives halfway through the last one. Returns the
+     * device's work from that call on, in order: UNet calls as "call n: id@step index" and the
+     * decode of request 1's image.
+     */
+    private List<String> workFromTheLastStep(DenoiseOrder order) {
+        start(order, 4, 32);
+        submit(1);
+        for (int c = 0; c < STEPS - 1; c++) {
+            batcher.runOnce();
+        }
+        model.duringUnet = () -> {
+            model.duringUnet = () -> {};
+            submit(1);
+        };
+        runUntilIdle();
+        List<String> work = new ArrayList<>();
+        for (int call = STEPS; call <= model.unetCalls.size(); call++) {
+            FakeModel.Call c = model.unetCalls.get(call - 1);
+            List<String> items = new ArrayList<>();
+            for (int i = 0; i < c.ids().size(); i++) {
+                int stepIndex = (int) Math.round((999 - c.timesteps().get(i)) / (1000.0 / STEPS));
+                items.add(c.ids().get(i) + "@" + stepIndex);
+            }
+            work.add("call " + call + ": " + String.join(" ", items));
+            if (model.decodedAtCall.get(1L) == call) {
+                work.add("decode: 1");
+            }
+        }
+        return work.subList(0, 3);
+    }
+
+    /**
+     * The bound of the VAE's yield: with a new request arriving during every UNet call (more than
+     * the device completes), each finished image is decoded after at most one more UNet call than
+     * the one that finished it, and under {@code oldest} after none.
+     */
+    @Test
+    void theVaeWaitsForAtMostOneUnetCallWhileNewRequestsKeepArriving() {
+        assertEquals(List.of(0, 1), extraCallsBeforeDecode(DenoiseOrder.FIRST_STEP));
+        assertEquals(List.of(0), extraCallsBeforeDecode(DenoiseOrder.OLDEST));
+    }
+
+    /** The distinct numbers of UNet calls between an image's last step and its decode. */
+    private List<Integer> extraCallsBeforeDecode(DenoiseOrder order) {
+        sinks.clear();
+        model = null;
+        start(order, 4, 16);
+        int[] arrivals = {0};
+        model.duringUnet = () -> {
+            if (arrivals[0]++ < 60) {
+                submit(1);
+            }
+        };
+        submit(1);
+        runUntilIdle();
+        assertEquals(61, model.decodedAtCall.size(), "every image was decoded");
+        return model.finishedAtCall.entrySet().stream()
+                .map(e -> model.decodedAtCall.get(e.getKey()) - e.getValue())
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    @Test
     void atSaturationFirstStepCutsTheLongestWaitForAFirstStepAndKeepsEveryCallFull() {
         Result oldest = saturated(DenoiseOrder.OLDEST);
         Result firstStep = saturated(DenoiseOrder.FIRST_STEP);

@@ -27,6 +27,12 @@ final class FakeModel implements ModelStages {
     private final int steps;
     private final FakeClock clock;
     RuntimeException failNextUnet;
+    /** Runs halfway through every UNet call (a client arriving while the device is busy). */
+    Runnable duringUnet = () -> {};
+    /** For each image seed, the number of UNet calls so far when it took its last step. */
+    final java.util.Map<Long, Integer> finishedAtCall = new java.util.HashMap<>();
+    /** For each image seed, the number of UNet calls so far when the VAE decoded it. */
+    final java.util.Map<Long, Integer> decodedAtCall = new java.util.HashMap<>();
     /** Images whose seed is listed decode to NaN, as an overflowing fp16 VAE does. */
     final java.util.Set<Long> nanSeeds = new java.util.HashSet<>();
 
@@ -92,7 +98,14 @@ final class FakeModel implements ModelStages {
         }
         LatentState s = batch.get(0).state();
         unetCalls.add(new Call(ids, ts, s.latentHeight(), s.latentWidth()));
-        clock.advanceMillis(100);
+        for (DenoiseItem item : batch) {
+            if (item.state().finished()) {
+                finishedAtCall.put((long) item.state().x()[0], unetCalls.size());
+            }
+        }
+        clock.advanceMillis(50);
+        duringUnet.run();
+        clock.advanceMillis(50);
     }
 
     @Override
@@ -100,6 +113,7 @@ final class FakeModel implements ModelStages {
         decodeBatchSizes.add(finished.size());
         List<DecodedImage> out = new ArrayList<>();
         for (LatentState s : finished) {
+            decodedAtCall.put((long) s.x()[0], unetCalls.size());
             float v = nanSeeds.contains((long) s.x()[0]) ? Float.NaN : 0f;
             out.add(new DecodedImage(new float[] {v, v, v}, 0, 1, 1));
         }
