@@ -31,15 +31,17 @@ import org.slf4j.LoggerFactory;
  * folders that did not load as unavailable, each with one sentence saying why: one broken folder
  * does not stop the others from being served. Runs once at start-up on the main thread.
  */
-final class ModelSet implements AutoCloseable {
+final class ModelSet implements ModelSource.Loaded {
     static final String PREFERRED_DEFAULT = "tiny-lightning-4step";
     static final long TINY_SEED = 42;
     private static final Logger log = LoggerFactory.getLogger(ModelSet.class);
 
+    private final ServerSettings settings;
     private final List<LoadedModel> models;
     private final List<UnavailableModel> unavailable;
 
-    private ModelSet(List<LoadedModel> models, List<UnavailableModel> unavailable) {
+    private ModelSet(ServerSettings settings, List<LoadedModel> models, List<UnavailableModel> unavailable) {
+        this.settings = settings;
         this.models = models;
         this.unavailable = List.copyOf(unavailable);
     }
@@ -123,6 +125,7 @@ final class ModelSet implements AutoCloseable {
                     unavailable.stream().map(UnavailableModel::name).toList());
         }
         return new ModelSet(
+                s,
                 loaded,
                 unavailable.stream().map(u -> forClients(s.modelsDir(), u)).toList());
     }
@@ -219,26 +222,19 @@ final class ModelSet implements AutoCloseable {
     }
 
     /** The catalog the service validates against, with max batch as the batcher will apply it. */
-    ModelCatalog catalog(ServerSettings s) {
+    @Override
+    public ModelCatalog catalog() {
         List<ServedModel> served = new ArrayList<>();
         for (LoadedModel m : models) {
-            served.add(new ServedModel(info(m, s.batcher()), m.tokenizer(), m.pipeline()));
+            served.add(new ServedModel(info(m, settings.batcher()), m.tokenizer(), m.pipeline()));
         }
-        String def = s.defaultModel();
+        String def = settings.defaultModel();
         if (def == null || def.isEmpty()) {
             def = models.stream().anyMatch(m -> m.manifest().name.equals(PREFERRED_DEFAULT))
                     ? PREFERRED_DEFAULT
                     : models.get(0).manifest().name;
         }
         return new ModelCatalog(served, def, unavailable);
-    }
-
-    Map<String, dev.strobe.pipeline.ModelStages> stages() {
-        Map<String, dev.strobe.pipeline.ModelStages> out = new LinkedHashMap<>();
-        for (LoadedModel m : models) {
-            out.put(m.manifest().name, m.pipeline());
-        }
-        return out;
     }
 
     private static ModelInfo info(LoadedModel m, BatcherConfig b) {

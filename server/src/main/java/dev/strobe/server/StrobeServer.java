@@ -9,6 +9,7 @@ import dev.strobe.grpc.GrpcEdge;
 import dev.strobe.grpc.GrpcTransport;
 import dev.strobe.http.HttpEdge;
 import dev.strobe.pipeline.ImageCodec;
+import dev.strobe.pipeline.ModelStages;
 import dev.strobe.pipeline.PipelineImageCodec;
 import dev.strobe.scheduler.Batcher;
 import dev.strobe.server.metrics.MetricsEndpoint;
@@ -18,12 +19,15 @@ import dev.strobe.service.GenerationService;
 import dev.strobe.service.ModelCatalog;
 import dev.strobe.service.RequestValidator;
 import dev.strobe.service.SeedSource;
+import dev.strobe.service.ServedModel;
 import dev.strobe.service.WaitEstimator;
 import dev.strobe.service.stream.GenerationStreams;
 import dev.strobe.service.stream.RequestLog;
 import dev.strobe.service.stream.StreamTimer;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -51,7 +55,7 @@ public final class StrobeServer implements AutoCloseable {
     private static final double ESTIMATE_ALPHA = 0.1;
 
     private final ServerSettings settings;
-    private final ModelSet models;
+    private final ModelSource.Loaded models;
     private final Batcher batcher;
     private final ExecutorService output;
     private final GenerationService service;
@@ -67,7 +71,7 @@ public final class StrobeServer implements AutoCloseable {
 
     private StrobeServer(
             ServerSettings settings,
-            ModelSet models,
+            ModelSource.Loaded models,
             Batcher batcher,
             ExecutorService output,
             GenerationService service,
@@ -120,7 +124,18 @@ public final class StrobeServer implements AutoCloseable {
      */
     public static StrobeServer start(ServerSettings s, GrpcTransport transport, RequestLog observer)
             throws IOException, InterruptedException {
-        ModelSet models = ModelSet.load(s, engines());
+        return start(s, ModelSource.DISK, transport, observer);
+    }
+
+    /**
+     * Builds and starts a server on the models {@code source} loads instead of the model folders
+     * (tests serve fake pipelines this way).
+     *
+     * @param transport where gRPC listens (see {@link #start(ServerSettings, GrpcTransport)})
+     */
+    public static StrobeServer start(ServerSettings s, ModelSource source, GrpcTransport transport, RequestLog observer)
+            throws IOException, InterruptedException {
+        ModelSource.Loaded models = source.load(s);
         ExecutorService output = Executors.newFixedThreadPool(s.outputThreads(), named("strobe-output"));
         StreamTimer.Scheduled timer = StreamTimer.daemon();
         Batcher batcher = null;
@@ -128,7 +143,7 @@ public final class StrobeServer implements AutoCloseable {
         HttpEdge http = null;
         GrpcEdge edge = null;
         try {
-            ModelCatalog catalog = models.catalog(s);
+            ModelCatalog catalog = models.catalog();
             ImageCodec codec = new PipelineImageCodec();
             WaitEstimator waits = new WaitEstimator(s.deadlineEstimateFactor(), ESTIMATE_ALPHA);
             // The gauges read the batcher's and the streams' load at scrape time; both exist only later.
@@ -143,7 +158,7 @@ public final class StrobeServer implements AutoCloseable {
                             () -> waits.nanosPerUnit() / 1e9),
                     catalog.names());
             Batcher b =
-                    new Batcher(models.stages(), s.batcher(), output, new DeviceTime(metrics, waits), System::nanoTime);
+                    new Batcher(stages(catalog), s.batcher(), output, new DeviceTime(metrics, waits), System::nanoTime);
             batcherRef.set(b);
             batcher = b;
             GenerationService service = new GenerationService(
@@ -297,6 +312,14 @@ public final class StrobeServer implements AutoCloseable {
             metricsEndpoint.close();
         }
         models.close();
+    }
+
+    private static Map<String, ModelStages> stages(ModelCatalog catalog) {
+        Map<String, ModelStages> out = new LinkedHashMap<>();
+        for (ServedModel m : catalog.all()) {
+            out.put(m.info().name(), m.stages());
+        }
+        return out;
     }
 
     private static ThreadFactory named(String prefix) {

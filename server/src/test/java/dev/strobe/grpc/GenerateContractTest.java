@@ -34,29 +34,53 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * The strobe.v1 contract, end to end on the tiny models. Runs over every transport a subclass
- * provides (in-process, Netty on port 0): the same assertions must hold on each.
+ * The strobe.v1 contract: what holds whatever the models are. Each subclass picks the models (the
+ * tiny models end to end, or fake pipelines) and the transport (in-process, Netty on port 0): the
+ * same assertions must hold on each. Model limits are read from the served models' own.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class GenerateContractTest {
+    private ContractServer contract;
 
-    /** A channel to a running server with the tiny models (see {@link TestServers#contractSettings}). */
-    abstract ManagedChannel channel();
+    /** Starts the server and its channels, once per class. */
+    abstract ContractServer start() throws Exception;
 
-    /** A channel whose flow control makes a client that reads nothing stall the server's sends quickly. */
-    abstract ManagedChannel stallingChannel();
+    @BeforeAll
+    void startServer() throws Exception {
+        contract = start();
+    }
 
-    /** The server behind the channels. */
-    abstract StrobeServer server();
+    @AfterAll
+    void stopServer() {
+        contract.close();
+    }
 
-    /**
-     * How many previews per image a client that read nothing until its generation finished may
-     * still receive: those the transport had taken before isReady() turned false, plus the newest
-     * one kept in the outbox.
-     */
-    abstract int previewsPerImageForAStalledReader();
+    ManagedChannel channel() {
+        return contract.channel();
+    }
+
+    ManagedChannel stallingChannel() {
+        return contract.stalling();
+    }
+
+    StrobeServer server() {
+        return contract.server();
+    }
+
+    int previewsPerImageForAStalledReader() {
+        return contract.previewsPerImageForAStalledReader();
+    }
+
+    /** The served model's own facts and limits, as the catalog holds them. */
+    dev.strobe.service.ModelInfo served(String model) {
+        return server().service().catalog().resolve(model).info();
+    }
 
     ImageGeneratorGrpc.ImageGeneratorBlockingStub stub() {
         return ImageGeneratorGrpc.newBlockingStub(channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
@@ -122,12 +146,14 @@ abstract class GenerateContractTest {
     }
 
     @Test
-    void sameSeedAndPromptGiveTheSameImageAndOtherPromptsDiffer() {
+    void sameSeedAndPromptGiveTheSameImageAndOtherPromptsOrSeedsDiffer() {
         byte[] a = finalImage(request("a lighthouse at dusk").build());
         byte[] b = finalImage(request("a lighthouse at dusk").build());
         byte[] c = finalImage(request("a bowl of ripe lemons").build());
+        byte[] d = finalImage(request("a lighthouse at dusk").setSeed(8).build());
         assertArrayEquals(a, b);
-        assertFalse(java.util.Arrays.equals(a, c));
+        assertFalse(java.util.Arrays.equals(a, c), "another prompt");
+        assertFalse(java.util.Arrays.equals(a, d), "another seed");
     }
 
     @Test
@@ -144,11 +170,7 @@ abstract class GenerateContractTest {
     }
 
     @Test
-    void listModelsDescribesTheTinyModels() throws IOException {
-        dev.strobe.model.ModelManifest manifest =
-                dev.strobe.model.ModelManifest.read(dev.strobe.testing.TinyModels.dir()
-                        .resolve("tiny-lightning-4step")
-                        .resolve("model.json"));
+    void listModelsDescribesTheServedModelsWithTheirOwnLimits() {
         ListModelsResponse r = stub().listModels(ListModelsRequest.getDefaultInstance());
         assertEquals("tiny-lightning-4step", r.getDefaultModel());
         assertEquals(
@@ -160,29 +182,36 @@ abstract class GenerateContractTest {
         ModelInfo four = r.getModels(2);
         assertEquals(PredictionType.PREDICTION_TYPE_EPSILON, four.getPredictionType());
         assertTrue(four.getIsDefault());
-        // The limits are the model's own (its manifest), not numbers of this test.
-        assertEquals(manifest.resolution.min, four.getMinWidth());
-        assertEquals(manifest.resolution.max, four.getMaxWidth());
-        assertEquals(manifest.resolution.multiple, four.getSizeMultiple());
-        assertEquals(manifest.resolution.defaultWidth, four.getDefaultWidth());
-        assertEquals("onnxruntime", four.getEngine());
-        assertTrue(four.getMaxBatch() >= 1);
+        for (ModelInfo listed : r.getModelsList()) {
+            dev.strobe.service.ModelInfo own = served(listed.getName());
+            assertEquals(own.steps(), listed.getSteps(), listed.getName());
+            assertEquals(own.minSize(), listed.getMinWidth(), listed.getName());
+            assertEquals(own.maxSize(), listed.getMaxWidth(), listed.getName());
+            assertEquals(own.sizeMultiple(), listed.getSizeMultiple(), listed.getName());
+            assertEquals(own.defaultWidth(), listed.getDefaultWidth(), listed.getName());
+            assertEquals(own.maxBatch(), listed.getMaxBatch(), listed.getName());
+            assertEquals(own.engine(), listed.getEngine(), listed.getName());
+            assertTrue(listed.getMaxBatch() >= 1);
+        }
     }
 
     @Test
     void badRequestsGetAStatusWithASentenceAndTheServerGoesOn() {
+        dev.strobe.service.ModelInfo model = served("");
         assertStatus(
                 Status.Code.INVALID_ARGUMENT,
-                "multiple of 64",
-                request("x").setWidth(1000).build());
+                "multiple of " + model.sizeMultiple(),
+                request("x")
+                        .setWidth(model.minSize() + model.sizeMultiple() / 2)
+                        .build());
         assertStatus(
                 Status.Code.INVALID_ARGUMENT,
                 "outside",
-                request("x").setHeight(4096).build());
+                request("x").setHeight(model.maxSize() + model.sizeMultiple()).build());
         assertStatus(
                 Status.Code.INVALID_ARGUMENT,
-                "distilled for 4 steps",
-                request("x").setSteps(8).build());
+                "distilled for " + model.steps() + " steps",
+                request("x").setSteps(2 * model.steps()).build());
         assertStatus(
                 Status.Code.INVALID_ARGUMENT,
                 "num_images",

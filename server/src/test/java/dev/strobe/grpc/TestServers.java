@@ -26,7 +26,14 @@ public final class TestServers {
      * whose deadline passes mid-stream can be observed.
      */
     public static ServerSettings contractSettings() {
-        return settings(0).toBuilder().deadlineEstimateFactor(0).build();
+        return contractSettings(TinyModels.dir());
+    }
+
+    /** The contract settings on the models of {@code modelsDir}. */
+    public static ServerSettings contractSettings(Path modelsDir) {
+        return ServerSettings.forModels(modelsDir, 0).toBuilder()
+                .deadlineEstimateFactor(0)
+                .build();
     }
 
     /**

@@ -12,7 +12,7 @@ import dev.strobe.api.v1.GenerateEvent;
 import dev.strobe.api.v1.GenerateRequest;
 import dev.strobe.api.v1.ImageGeneratorGrpc;
 import dev.strobe.grpc.GrpcTransport;
-import dev.strobe.grpc.TestServers;
+import dev.strobe.server.ModelSource;
 import dev.strobe.server.ServerSettings;
 import dev.strobe.server.StrobeServer;
 import dev.strobe.service.stream.RequestInfo;
@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -37,30 +38,40 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The OpenAI-compatible HTTP frontend end to end on the tiny models: real Jetty on port 0, the
- * JDK's HTTP client, the same server also answering gRPC in-process (one core for both).
+ * The OpenAI-compatible HTTP frontend's contract: real Jetty on port 0, the JDK's HTTP client,
+ * the same server also answering gRPC in-process (one core for both). Each subclass picks the
+ * models: the tiny 1-step and 4-step models end to end, or fake pipelines of the same names.
  */
-class HttpImagesContractTest {
-    private static final String MODEL = "tiny-lightning-4step";
-    private static final List<String> log = new CopyOnWriteArrayList<>();
-    private static StrobeServer server;
-    private static HttpCalls http;
-    private static ManagedChannel grpc;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HttpImagesContractTest {
+    static final String MODEL = "tiny-lightning-4step";
+    static final String OTHER_MODEL = "tiny-lightning-1step";
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private StrobeServer server;
+    private HttpCalls http;
+    private ManagedChannel grpc;
+
+    /** Where {@link #models()} come from (read only by the disk loader). */
+    abstract Path modelsDir();
+
+    /** {@link #MODEL} and {@link #OTHER_MODEL}. */
+    abstract ModelSource models();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        ServerSettings s =
-                ServerSettings.forModels(TestServers.modelsSubset(MODEL, "tiny-lightning-1step"), 0).toBuilder()
-                        .deadlineEstimateFactor(0)
-                        .httpPort(0)
-                        .build();
+        ServerSettings s = ServerSettings.forModels(modelsDir(), 0).toBuilder()
+                .deadlineEstimateFactor(0)
+                .httpPort(0)
+                .build();
         server = StrobeServer.start(
                 s,
+                models(),
                 GrpcTransport.using(InProcessServerBuilder.forName(name)),
                 (RequestInfo r, String code, dev.strobe.scheduler.Timings t, String m) ->
                         log.add(r.frontend() + " " + r.requestId() + " " + code));
@@ -69,7 +80,7 @@ class HttpImagesContractTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         grpc.shutdownNow();
         server.close();
     }
@@ -232,7 +243,7 @@ class HttpImagesContractTest {
             assertEquals(
                     m.get("id").getAsString().equals(MODEL), m.get("is_default").getAsBoolean());
         }
-        assertEquals(List.of("tiny-lightning-1step", MODEL), ids);
+        assertEquals(List.of(OTHER_MODEL, MODEL), ids);
     }
 
     @Test

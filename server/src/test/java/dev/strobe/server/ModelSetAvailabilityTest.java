@@ -87,7 +87,7 @@ class ModelSetAvailabilityTest {
         copy("good", m -> {});
         Files.write(copy(ModelSet.PREFERRED_DEFAULT, m -> {}).resolve("unet/model.onnx"), new byte[] {1, 2, 3});
         try (ModelSet set = ModelSet.load(settings(""), StrobeServer.engines())) {
-            ModelCatalog catalog = set.catalog(settings(""));
+            ModelCatalog catalog = set.catalog();
             assertEquals(List.of("good"), catalog.names());
             assertEquals("good", catalog.defaultModel());
             assertEquals(1, catalog.unavailable().size());

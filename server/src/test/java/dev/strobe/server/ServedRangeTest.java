@@ -119,9 +119,8 @@ class ServedRangeTest {
 
     @Test
     void theServedRangeIsTheProfilesAndLargerRequestsAreInvalidArgument() throws Exception {
-        ServerSettings s = ServerSettings.forModels(repo, 0);
         try (ModelSet set = load()) {
-            ModelInfo info = set.catalog(s).all().iterator().next().info();
+            ModelInfo info = set.catalog().all().iterator().next().info();
             assertEquals(256, info.minSize());
             assertEquals(1024, info.maxSize(), "ListModels reports what the plan serves, not model.json's 2048");
             RequestValidator v = new RequestValidator(Limits.defaults());
