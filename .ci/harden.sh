@@ -13,8 +13,10 @@ echo "== harden"
 mkdir -p target && touch target/.strobe-build-stamp
 
 echo "-- fuzzing (30 s per target)"
-for target in "trt-engines:ManifestFuzzTest" "server:RequestMappingFuzzTest" \
-    "server:TokenizerFuzzTest#anyTextTokenizesToAValidRow"; do
+for target in "trt-engines:ManifestFuzzTest" "trt-engines:OptimumConfigFuzzTest" "server:RequestMappingFuzzTest" \
+    "server:TokenizerFuzzTest#anyTextTokenizesToAValidRow" "server:TokenizerFuzzTest#normalizingNeverThrows" \
+    "server:HttpBodyFuzzTest#anyBytesAreAcceptedOrRefusedWithASentence" \
+    "server:HttpBodyFuzzTest#anyMixOfTheApisFieldsIsAcceptedOrRefusedWithASentence"; do
   module="${target%%:*}"
   mvn -B -q -pl "$module" -am -Dstrobe.fuzz=true -Dtest="${target#*:}" -Dsurefire.failIfNoSpecifiedTests=false \
     test

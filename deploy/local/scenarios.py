@@ -139,10 +139,12 @@ def sigkill(c):
                                   ("sigkill via nginx", c.balancer, {"UNAVAILABLE", "INTERNAL"})):
         if victim.proc.poll() is not None:
             c.restart(victim)
-        run = loadtest(target, "--concurrency", "6", "--duration", "15s", background=True)
+        # 9 streams: about 3 on each replica, so the kill finds several in flight (a stream may end
+        # between the gauge's reading and the signal).
+        run = loadtest(target, "--concurrency", "9", "--duration", "15s", background=True)
         # Kill it while it holds streams of this run (the driver takes a few seconds to start).
         deadline = time.time() + 60
-        while victim.gauge("strobe_open_streams") < 2 and time.time() < deadline:
+        while victim.gauge("strobe_open_streams") < 3 and time.time() < deadline:
             time.sleep(0.2)
         in_flight = victim.gauge("strobe_open_streams")
         check(in_flight >= 2, "%s: replica 1 holds streams when it is killed (%d open)" % (name, in_flight))

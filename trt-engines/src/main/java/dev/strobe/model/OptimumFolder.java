@@ -147,6 +147,20 @@ public final class OptimumFolder {
         OnnxInputs.Graph vae = onnx(dir, VAE_DECODER_FILE);
         JsonObject vaeConfig =
                 Files.isRegularFile(dir.resolve(VAE_DECODER_CONFIG)) ? json(dir, VAE_DECODER_CONFIG) : new JsonObject();
+        OptionalDouble scalingFactor;
+        OptionalInt scaleFactor;
+        OptionalInt latentChannels;
+        try {
+            scalingFactor = vaeScalingFactor(vaeConfig);
+            scaleFactor = vaeScaleFactor(vaeConfig);
+            latentChannels = vaeLatentChannels(vaeConfig);
+        } catch (RuntimeException e) { // Gson's NumberFormatException for "scaling_factor": "0.1x"
+            throw new OptimumImportException(
+                    dir + "/" + VAE_DECODER_CONFIG
+                            + " has a value of the wrong type (scaling_factor, block_out_channels and latent_channels"
+                            + " are numbers): " + oneLine(e),
+                    e);
+        }
         OptimumFolder f = new OptimumFolder(
                 dir,
                 pipelineClass,
@@ -157,9 +171,9 @@ public final class OptimumFolder {
                 te2,
                 unet,
                 vae,
-                vaeScalingFactor(vaeConfig),
-                vaeScaleFactor(vaeConfig),
-                vaeLatentChannels(vaeConfig));
+                scalingFactor,
+                scaleFactor,
+                latentChannels);
         f.checkInterfaces();
         return f;
     }
@@ -309,7 +323,7 @@ public final class OptimumFolder {
                     o.has("beta_end") ? o.get("beta_end").getAsDouble() : d.betaEnd,
                     o.has("beta_schedule") ? o.get("beta_schedule").getAsString() : d.betaSchedule);
         } catch (RuntimeException e) {
-            throw new OptimumImportException(SCHEDULER_CONFIG + " has a value of the wrong type: " + e.getMessage(), e);
+            throw new OptimumImportException(SCHEDULER_CONFIG + " has a value of the wrong type: " + oneLine(e), e);
         }
     }
 
@@ -328,8 +342,10 @@ public final class OptimumFolder {
             if (pad != null && pad.isJsonPrimitive()) {
                 return pad.getAsString();
             }
-            if (pad != null && pad.isJsonObject() && pad.getAsJsonObject().has("content")) {
-                return pad.getAsJsonObject().get("content").getAsString();
+            JsonElement content =
+                    pad != null && pad.isJsonObject() ? pad.getAsJsonObject().get("content") : null;
+            if (content != null && content.isJsonPrimitive()) {
+                return content.getAsString();
             }
         }
         throw new OptimumImportException(
@@ -366,8 +382,12 @@ public final class OptimumFolder {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new OptimumImportException(dir + "/" + relative + " is not valid JSON: " + e.getMessage(), e);
+            throw new OptimumImportException(dir + "/" + relative + " is not valid JSON: " + oneLine(e), e);
         }
+    }
+
+    private static String oneLine(RuntimeException e) {
+        return String.valueOf(e.getMessage()).replaceAll("\\s+", " ").strip();
     }
 
     private static String string(JsonObject o, String key, String file) throws OptimumImportException {

@@ -317,6 +317,18 @@ class OptimumImportTest {
         assertEquals(0.13025, m4.vaeScalingFactor);
     }
 
+    /** Gson reads "0.1x" as a number only when asked: that must be a refusal, not a NumberFormatException. */
+    @Test
+    void aVaeConfigValueOfTheWrongTypeIsRefusedInOneLine() throws Exception {
+        Path dir = copy(oneStep, "text-scaling-factor");
+        Files.writeString(
+                dir.resolve("vae_decoder/config.json"),
+                "{\"block_out_channels\": [128, 256, 512, 512], \"scaling_factor\": \"0.13025x\"}");
+        String message = refusal(dir, OptimumImport.Options.sdxl("bad-vae", 1));
+        assertTrue(message.contains("vae_decoder/config.json") && message.contains("wrong type"), message);
+        assertFalse(message.contains("\n"), message);
+    }
+
     private static String refusal(Path dir, OptimumImport.Options o) {
         return assertThrows(OptimumImportException.class, () -> new OptimumImport().importFolder(dir, o, false))
                 .getMessage();
