@@ -145,6 +145,15 @@ public final class BenchMain implements Callable<Integer> {
             for (int b : batches) { // JIT and ONNX Runtime warm-up, not measured
                 engineBench.imagesPerSecond(b, imageSize, b, 0, RequestMix.DEFAULT_PROMPTS);
             }
+            // The JVM's first servers run cold (the gRPC, rendering and scheduling paths are not yet
+            // compiled): one short run of each configuration, not measured, so that round 1 is measured
+            // as warm as the others.
+            ServerBench warm = new ServerBench(settings, mix, BenchSetup.window(warmupSeconds, warmupSeconds));
+            for (ServerConfig c : configs) {
+                warm.run(c, concurrency);
+            }
+            out.printf(
+                    Locale.ROOT, "warm-up: one unmeasured %d s run of each server configuration%n", 2 * warmupSeconds);
             for (int r = 1; r <= rounds; r++) {
                 Map<Integer, Double> engine = new LinkedHashMap<>();
                 for (int b : batches) {
