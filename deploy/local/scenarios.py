@@ -117,8 +117,10 @@ def full_replica(c):
     c.restart(small)
     for name, target in (("full replica via nginx", c.balancer), ("full replica client round_robin", c.direct)):
         shed = small.requests("RESOURCE_EXHAUSTED")
-        # 24 streams over 3 replicas put about 8 on the small one, which holds 5 (4 active, 1 queued)
-        s = loadtest(target, "--concurrency", "24", "--duration", "10s", "--retries", "8")
+        # 36 streams over 3 replicas put about 12 on the small one, which holds 5 (4 active, 1 queued);
+        # a client's round_robin may start on the replicas that were ready first, so the run lasts
+        # long enough for its calls to reach the small one too.
+        s = loadtest(target, "--concurrency", "36", "--duration", "15s", "--retries", "8")
         figure(name, s)
         check(small.requests("RESOURCE_EXHAUSTED") > shed, name + ": the small replica refused requests")
         check(s["errors"] == {}, name + ": no client error (refusals retried on another replica)")
