@@ -99,7 +99,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(
             names = "--warmup",
             defaultValue = "5",
-            description = "Seconds of warm-up per server run. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Seconds of warm-up per server run; the unmeasured run of each configuration before round 1 lasts twice that (0: no warm-up). Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
     @Option(
@@ -148,12 +149,17 @@ public final class BenchMain implements Callable<Integer> {
             // The JVM's first servers run cold (the gRPC, rendering and scheduling paths are not yet
             // compiled): one short run of each configuration, not measured, so that round 1 is measured
             // as warm as the others.
-            ServerBench warm = new ServerBench(settings, mix, BenchSetup.window(warmupSeconds, warmupSeconds));
-            for (ServerConfig c : configs) {
-                warm.run(c, concurrency);
+            // --warmup 0 asks for no warm-up at all (and a zero window cannot be measured).
+            if (warmupSeconds > 0) {
+                ServerBench warm = new ServerBench(settings, mix, BenchSetup.window(warmupSeconds, warmupSeconds));
+                for (ServerConfig c : configs) {
+                    warm.run(c, concurrency);
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "warm-up: one unmeasured %d s run of each server configuration%n",
+                        2 * warmupSeconds);
             }
-            out.printf(
-                    Locale.ROOT, "warm-up: one unmeasured %d s run of each server configuration%n", 2 * warmupSeconds);
             for (int r = 1; r <= rounds; r++) {
                 Map<Integer, Double> engine = new LinkedHashMap<>();
                 for (int b : batches) {
