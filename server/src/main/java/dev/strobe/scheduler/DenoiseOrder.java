@@ -13,14 +13,17 @@ import java.util.Locale;
  *       free slots go to whoever else is ready. A new image takes its first step at the next UNet
  *       call, so its first preview comes within one call of its text encoding; and a request that
  *       arrives while the UNet runs is encoded and takes its first step before the VAE decodes the
- *       images that call finished (the VAE yields one encode and UNet call per device cycle, no
- *       more: a finished image's decode waits for at most one extra UNet call).
+ *       images that call finished (the VAE yields one encode and one UNet call of new images
+ *       only per device cycle, no more: a finished image's decode waits for at most one extra
+ *       UNet call, and running images are not stepped early towards a VAE that is still busy).
  * </ul>
  *
- * <p>The bound of {@link #FIRST_STEP}: running images keep at least ceil(B/2) of every call's B
- * slots, taken oldest first. So the oldest running image of a group steps at every call of its
- * group, and a running image is skipped by at most W / ceil(B/2) calls of its group in a row, W
- * being the steps still owed to the running images older than it (images that arrive later are
+ * <p>The bound of {@link #FIRST_STEP}: running images keep at least ceil(B/2) of the B slots of
+ * every call of their group, taken oldest first, except the VAE's yield (a call of new images
+ * only, at most one per device cycle, so never two in a row). So the oldest running image of a
+ * group steps at every call of its group that holds running images, and a running image is
+ * skipped by at most W / ceil(B/2) such calls in a row (plus one call of new images after each),
+ * W being the steps still owed to the running images older than it (images that arrive later are
  * younger and never count). Under {@link #OLDEST} the bound is W / B: the new order at most
  * doubles a running image's wait, and only while new images keep more than their half busy.
  * With max_batch 1 there is no half to give, and the order is {@link #OLDEST}.

@@ -27,8 +27,9 @@ import java.util.function.LongSupplier;
  * calls of the device happen here, on the device thread, so they never overlap: the stages share
  * the device by taking turns, and a cycle holds one call of each stage, except that under
  * {@link DenoiseOrder#FIRST_STEP} the VAE lets new images take their first step first (one more
- * encode and UNet call, at most once per cycle; see {@link #decodeYields}). A burst of new prompts
- * or a large decode therefore delays the next UNet call by one bounded batch, no more.
+ * encode and a UNet call of new images only, at most once per cycle; see {@link #decodeYields}).
+ * A burst of new prompts or a large decode therefore delays the next UNet call by one bounded
+ * batch, no more.
  *
  * <p>Every decoded image is checked for NaN and infinity (an fp16 VAE overflowing) before it is
  * delivered; such an image fails its request with INTERNAL naming the fix, and is counted.
@@ -77,30 +78,51 @@ final class DeviceLoop {
      * @return true when any stage did work
      */
     boolean cycle() {
-        boolean worked = encodeAndDenoise();
+        boolean worked = encodeAndDenoise(false);
         if (decodeYields()) {
-            worked |= encodeAndDenoise();
+            worked |= encodeAndDenoise(true);
         }
         worked |= decode(clock.getAsLong());
         counters.denoising(active.size());
         return worked;
     }
 
-    private boolean encodeAndDenoise() {
+    /**
+     * Encodes what may start and runs one UNet call.
+     *
+     * @param newImagesOnly the call may hold only images that have not taken a step (the VAE's
+     *     yield): running images step at the cycle's first call and are not hurried to the VAE
+     */
+    private boolean encodeAndDenoise(boolean newImagesOnly) {
         for (Generation g; (g = inbox.poll()) != null; ) {
             encodeQueue.addLast(g);
         }
         purge(clock.getAsLong());
         boolean worked = encode(clock.getAsLong());
-        return worked | denoise(clock.getAsLong());
+        return worked | denoise(clock.getAsLong(), newImagesOnly ? newImages() : active);
+    }
+
+    /** The active images that have not taken a step yet. */
+    private List<ImageJob> newImages() {
+        List<ImageJob> out = new ArrayList<>();
+        for (ImageJob j : active) {
+            if (j.state.stepsDone() == 0) {
+                out.add(j);
+            }
+        }
+        return out;
     }
 
     /**
      * Under {@link DenoiseOrder#FIRST_STEP}, whether the VAE waits for one more encode and UNet
      * call because new images wait for their first step: requests that arrived during this cycle's
-     * UNet call and may start, or encoded images that have not stepped yet. At most once per
-     * cycle, so a finished image waits for at most one extra text encoding and UNet call before its
-     * decode, and the VAE still runs every cycle.
+     * UNet call and may start, or encoded images that have not stepped yet. That call holds new
+     * images only: the running images already stepped in this cycle, and stepping them again
+     * would only send them sooner to a VAE that decodes one batch per cycle (where they would wait,
+     * leaving fewer images to fill the next calls). At most once per cycle, so a finished image
+     * waits for at most one extra text encoding and UNet call before its decode, a running image
+     * for at most one extra call between two of its group's calls, and the VAE still runs every
+     * cycle.
      */
     private boolean decodeYields() {
         if (config.denoiseOrder() != DenoiseOrder.FIRST_STEP || decodeQueue.isEmpty()) {
@@ -242,14 +264,16 @@ final class DeviceLoop {
         return true;
     }
 
-    private boolean denoise(long now) {
-        List<ImageJob> batch = selector.denoiseBatch(active, now);
+    /** One UNet call over images chosen from {@code candidates} (a subset of the active set). */
+    private boolean denoise(long now, List<ImageJob> candidates) {
+        List<ImageJob> batch = selector.denoiseBatch(candidates, now);
         if (batch.isEmpty()) {
             return false;
         }
         String model = batch.get(0).model();
-        // Read before the call: with a scalar timestep the group changes as the batch steps.
-        List<ImageJob> passedOver = selector.groupOf(active, batch.get(0));
+        // Read before the call: with a scalar timestep the group changes as the batch steps. Only
+        // candidates were passed over: images left out of a call of new images keep their wait.
+        List<ImageJob> passedOver = selector.groupOf(candidates, batch.get(0));
         passedOver.removeAll(batch);
         List<DenoiseItem> items = new ArrayList<>(batch.size());
         for (ImageJob j : batch) {

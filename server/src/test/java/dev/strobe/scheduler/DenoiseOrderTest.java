@@ -114,6 +114,22 @@ class DenoiseOrderTest {
     }
 
     @Test
+    void theCallTheVaeYieldsHoldsOnlyTheNewImagesSoRunningOnesAreNotHurriedToTheVae() {
+        start(DenoiseOrder.FIRST_STEP, 4, 32);
+        submit(1);
+        batcher.runOnce();
+        submit(1);
+        batcher.runOnce();
+        batcher.runOnce(); // request 1 has taken three steps, request 2 two
+        model.duringUnet = () -> {
+            model.duringUnet = () -> {};
+            submit(1);
+        };
+        runUntilIdle();
+        assertEquals(List.of("call 4: 1@3 2@2", "call 5: 3@0", "decode: 1", "call 6: 2@3 3@1"), work(4, 4));
+    }
+
+    @Test
     void underOldestTheVaeDecodesFirstAndTheNewRequestWaitsForIt() {
         assertEquals(List.of("call 4: 1@3", "decode: 1", "call 5: 2@0"), workFromTheLastStep(DenoiseOrder.OLDEST));
         assertEquals(
@@ -136,8 +152,16 @@ class DenoiseOrderTest {
             submit(1);
         };
         runUntilIdle();
+        return work(STEPS, 3);
+    }
+
+    /**
+     * The device's work from UNet call {@code from} on ({@code count} entries, in order): calls as
+     * "call n: id@step index" and the decode of request 1's image.
+     */
+    private List<String> work(int from, int count) {
         List<String> work = new ArrayList<>();
-        for (int call = STEPS; call <= model.unetCalls.size(); call++) {
+        for (int call = from; call <= model.unetCalls.size(); call++) {
             FakeModel.Call c = model.unetCalls.get(call - 1);
             List<String> items = new ArrayList<>();
             for (int i = 0; i < c.ids().size(); i++) {
@@ -149,7 +173,7 @@ class DenoiseOrderTest {
                 work.add("decode: 1");
             }
         }
-        return work.subList(0, 3);
+        return work.subList(0, count);
     }
 
     /**
@@ -211,9 +235,11 @@ class DenoiseOrderTest {
     /**
      * The bound of {@link DenoiseOrder#FIRST_STEP}, checked call by call under a flood of new
      * requests (three per cycle, more than the two first-step slots of a call of four): every call
-     * holds min(running, ceil(B/2)) running images or more, the oldest running image steps at
-     * every call, and a running image is passed over at most W / ceil(B/2) calls in a row, W being
-     * the steps still owed by the running images older than it after its last step.
+     * holds min(running, ceil(B/2)) running images or more, except the VAE's yield, which holds new
+     * images only and never follows another such call; the oldest running image steps at every
+     * other call; and a running image is passed over at most W / ceil(B/2) calls that hold running
+     * images in a row, W being the steps still owed by the running images older than it after its
+     * last step.
      */
     @Test
     void runningImagesKeepHalfOfEveryCallAndWaitNoLongerThanTheBound() {
@@ -224,6 +250,8 @@ class DenoiseOrderTest {
         Map<Integer, Integer> done = new HashMap<>();
         Map<Integer, Integer> lastCall = new HashMap<>();
         Map<Integer, Integer> owedByOlderAtLastStep = new HashMap<>();
+        List<Integer> callsWithRunning = new ArrayList<>(); // indexes of the calls that held running images
+        int yields = 0;
         for (int call = 0; call < model.unetCalls.size(); call++) {
             List<Integer> ids = model.unetCalls.get(call).ids();
             List<Integer> running = new ArrayList<>();
@@ -234,17 +262,29 @@ class DenoiseOrderTest {
             }
             running.sort(null);
             long runningInCall = ids.stream().filter(running::contains).count();
-            assertTrue(
-                    runningInCall >= Math.min(running.size(), runningSlots),
-                    "call " + call + " holds " + runningInCall + " of " + running.size() + " running images");
-            if (!running.isEmpty()) {
-                assertTrue(ids.contains(running.get(0)), "the oldest running image steps at call " + call);
+            boolean newOnly = ids.stream().allMatch(id -> !done.containsKey(id));
+            if (newOnly && !running.isEmpty()) {
+                yields++;
+                assertTrue(
+                        !callsWithRunning.isEmpty() && callsWithRunning.get(callsWithRunning.size() - 1) == call - 1,
+                        "call " + call + " is the VAE's yield of new images; the call before it held running images");
+            } else {
+                assertTrue(
+                        runningInCall >= Math.min(running.size(), runningSlots),
+                        "call " + call + " holds " + runningInCall + " of " + running.size() + " running images");
+                if (!running.isEmpty()) {
+                    assertTrue(ids.contains(running.get(0)), "the oldest running image steps at call " + call);
+                    callsWithRunning.add(call);
+                }
             }
             for (int id : running) {
                 if (!ids.contains(id)) {
                     continue;
                 }
-                int skipped = call - lastCall.get(id) - 1;
+                int last = lastCall.get(id);
+                // the calls that held running images since its last step, this one excluded
+                int skipped =
+                        (int) callsWithRunning.stream().filter(c -> c > last).count() - 1;
                 int bound = owedByOlderAtLastStep.get(id) / runningSlots;
                 assertTrue(skipped <= bound, "image " + id + " skipped " + skipped + " calls, bound " + bound);
             }
@@ -262,6 +302,7 @@ class DenoiseOrderTest {
                 owedByOlderAtLastStep.put(id, owed);
             }
         }
+        assertTrue(yields > 0, "the flood left new images for the VAE's yield");
         assertEquals(180, done.size());
         assertTrue(done.values().stream().allMatch(n -> n == STEPS), "every image took its four steps");
     }
