@@ -92,7 +92,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(
             names = "--duration",
-            defaultValue = "20",
+            defaultValue = "30",
             description = "Seconds measured per server run. Default: ${DEFAULT-VALUE}.")
     int durationSeconds;
 
