@@ -1,5 +1,7 @@
 package dev.strobe.scheduler;
 
+import java.time.Duration;
+
 /**
  * Limits of the batcher. Defaults suit the tiny model on a 2-core CPU; see the README for an
  * H100 starting point.
@@ -12,6 +14,10 @@ package dev.strobe.scheduler;
  * @param denoise UNet batching (images per call)
  * @param decode VAE batching (images per call)
  * @param denoiseOrder which ready images fill a UNet call when more are ready than it holds
+ * @param decodeYieldMin under {@link DenoiseOrder#FIRST_STEP}, the shortest VAE decode (as
+ *     expected from the last ones of its model and size) that waits for new images to take their
+ *     first step; a shorter one runs first, since the extra UNet call would cost the running
+ *     images more than it saves a first preview. Zero: the VAE always yields
  */
 public record BatcherConfig(
         int queueSize,
@@ -19,20 +25,27 @@ public record BatcherConfig(
         StagePolicy encode,
         StagePolicy denoise,
         StagePolicy decode,
-        DenoiseOrder denoiseOrder) {
+        DenoiseOrder denoiseOrder,
+        Duration decodeYieldMin) {
 
     /** The order new servers use unless told otherwise. */
     public static final DenoiseOrder DEFAULT_ORDER = DenoiseOrder.FIRST_STEP;
 
+    /** The shortest decode the VAE yields for, unless told otherwise. */
+    public static final Duration DEFAULT_DECODE_YIELD_MIN = Duration.ofMillis(25);
+
     /** A configuration with the default denoise order. */
     public BatcherConfig(
             int queueSize, int maxActiveImages, StagePolicy encode, StagePolicy denoise, StagePolicy decode) {
-        this(queueSize, maxActiveImages, encode, denoise, decode, DEFAULT_ORDER);
+        this(queueSize, maxActiveImages, encode, denoise, decode, DEFAULT_ORDER, DEFAULT_DECODE_YIELD_MIN);
     }
 
     public BatcherConfig {
         if (denoiseOrder == null) {
             throw new IllegalArgumentException("denoiseOrder must be set");
+        }
+        if (decodeYieldMin == null || decodeYieldMin.isNegative()) {
+            throw new IllegalArgumentException("decodeYieldMin must be zero or more");
         }
         if (queueSize < 0) {
             throw new IllegalArgumentException("queueSize must be >= 0");
@@ -47,18 +60,22 @@ public record BatcherConfig(
     }
 
     public BatcherConfig withDenoise(StagePolicy p) {
-        return new BatcherConfig(queueSize, maxActiveImages, encode, p, decode, denoiseOrder);
+        return new BatcherConfig(queueSize, maxActiveImages, encode, p, decode, denoiseOrder, decodeYieldMin);
     }
 
     public BatcherConfig withQueueSize(int q) {
-        return new BatcherConfig(q, maxActiveImages, encode, denoise, decode, denoiseOrder);
+        return new BatcherConfig(q, maxActiveImages, encode, denoise, decode, denoiseOrder, decodeYieldMin);
     }
 
     public BatcherConfig withMaxActiveImages(int m) {
-        return new BatcherConfig(queueSize, m, encode, denoise, decode, denoiseOrder);
+        return new BatcherConfig(queueSize, m, encode, denoise, decode, denoiseOrder, decodeYieldMin);
+    }
+
+    public BatcherConfig withDecodeYieldMin(Duration d) {
+        return new BatcherConfig(queueSize, maxActiveImages, encode, denoise, decode, denoiseOrder, d);
     }
 
     public BatcherConfig withDenoiseOrder(DenoiseOrder o) {
-        return new BatcherConfig(queueSize, maxActiveImages, encode, denoise, decode, o);
+        return new BatcherConfig(queueSize, maxActiveImages, encode, denoise, decode, o, decodeYieldMin);
     }
 }

@@ -15,7 +15,8 @@ import java.util.Locale;
  *       arrives while the UNet runs is encoded and takes its first step before the VAE decodes the
  *       images that call finished (the VAE yields one encode and one UNet call of new images
  *       only per device cycle, no more: a finished image's decode waits for at most one extra
- *       UNet call, and running images are not stepped early towards a VAE that is still busy).
+ *       UNet call, and running images are not stepped early towards a VAE that is still busy),
+ *       when that decode is expected to take {@link BatcherConfig#decodeYieldMin()} or more.
  * </ul>
  *
  * <p>The bound of {@link #FIRST_STEP}: running images keep at least ceil(B/2) of the B slots of

@@ -49,6 +49,7 @@ final class DeviceLoop {
     private final ArrayDeque<Generation> encodeQueue = new ArrayDeque<>();
     private final List<ImageJob> active = new ArrayList<>();
     private final ArrayDeque<ImageJob> decodeQueue = new ArrayDeque<>();
+    private final DecodeCost decodeCost = new DecodeCost();
     private final Counters counters;
 
     DeviceLoop(
@@ -122,10 +123,17 @@ final class DeviceLoop {
      * leaving fewer images to fill the next calls). At most once per cycle, so a finished image
      * waits for at most one extra text encoding and UNet call before its decode, a running image
      * for at most one extra call between two of its group's calls, and the VAE still runs every
-     * cycle.
+     * cycle. Only before a decode expected to take {@link BatcherConfig#decodeYieldMin()} or more
+     * (a decode of a model and size not yet timed counts as long): a short decode delays a first
+     * preview less than the extra call costs everyone else.
      */
     private boolean decodeYields() {
         if (config.denoiseOrder() != DenoiseOrder.FIRST_STEP || decodeQueue.isEmpty()) {
+            return false;
+        }
+        List<ImageJob> next = selector.decodeBatch(decodeQueue, clock.getAsLong());
+        if (next.isEmpty()
+                || decodeCost.expectedNanos(next) < config.decodeYieldMin().toNanos()) {
             return false;
         }
         for (ImageJob j : active) {
@@ -137,9 +145,9 @@ final class DeviceLoop {
         if (arrived.isEmpty()) {
             return false;
         }
-        ArrayDeque<Generation> next = new ArrayDeque<>(encodeQueue);
-        next.addAll(arrived);
-        return !selector.encodeBatch(next, counters.activeImages(), clock.getAsLong())
+        ArrayDeque<Generation> queue = new ArrayDeque<>(encodeQueue);
+        queue.addAll(arrived);
+        return !selector.encodeBatch(queue, counters.activeImages(), clock.getAsLong())
                 .isEmpty();
     }
 
@@ -327,7 +335,9 @@ final class DeviceLoop {
             failJobs(batch, null, internal("the VAE decoder failed", e));
             return true;
         }
-        metrics.batch(Stage.DECODE, model, batch.size(), clock.getAsLong() - now);
+        long took = clock.getAsLong() - now;
+        metrics.batch(Stage.DECODE, model, batch.size(), took);
+        decodeCost.observe(batch, took);
         for (int i = 0; i < batch.size(); i++) {
             ImageJob j = batch.get(i);
             DecodedImage d = decoded.get(i);

@@ -161,6 +161,15 @@ public final class ServeCommand implements Callable<Integer> {
     String denoiseOrder;
 
     @Option(
+            names = "--decode-yield-min",
+            defaultValue = "25ms",
+            converter = DurationConverter.class,
+            description = "Under first-step, a request that arrives during a UNet call takes its first step before"
+                    + " the VAE decodes only when that decode is expected to take at least this long (0ms: always)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration decodeYieldMin;
+
+    @Option(
             names = "--encode-max-batch",
             defaultValue = "8",
             description = "Prompts per text-encoder call. Default: ${DEFAULT-VALUE}.")
@@ -320,7 +329,8 @@ public final class ServeCommand implements Callable<Integer> {
                 new StagePolicy(encodeMaxBatch, encodeMaxWait),
                 new StagePolicy(maxBatch, maxWait),
                 new StagePolicy(decodeMaxBatch, decodeMaxWait),
-                DenoiseOrder.parse(denoiseOrder));
+                DenoiseOrder.parse(denoiseOrder),
+                decodeYieldMin);
         return ServerSettings.builder()
                 .modelsDir(models)
                 .generateTinyModels(generateModels)

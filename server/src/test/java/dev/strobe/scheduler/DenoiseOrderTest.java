@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strobe.pipeline.ImageFormat;
 import dev.strobe.pipeline.ImageSize;
 import dev.strobe.pipeline.StageLimits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,12 +27,18 @@ class DenoiseOrderTest {
     private Batcher batcher;
     private final List<RecordingSink> sinks = new ArrayList<>();
 
+    /** The VAE yields before every decode (the threshold has tests of its own). */
     private void start(DenoiseOrder order, int maxBatch, int maxActive) {
+        start(order, maxBatch, maxActive, Duration.ZERO);
+    }
+
+    private void start(DenoiseOrder order, int maxBatch, int maxActive, Duration decodeYieldMin) {
         model = new FakeModel(new StageLimits(8, maxBatch, 2, true), STEPS, clock);
         BatcherConfig config = BatcherConfig.defaults()
                 .withQueueSize(10_000)
                 .withMaxActiveImages(maxActive)
-                .withDenoiseOrder(order);
+                .withDenoiseOrder(order)
+                .withDecodeYieldMin(decodeYieldMin);
         batcher = new Batcher(Map.of("m", model), config, Runnable::run, SchedulerMetrics.NONE, clock);
     }
 
@@ -126,7 +133,55 @@ class DenoiseOrderTest {
             submit(1);
         };
         runUntilIdle();
-        assertEquals(List.of("call 4: 1@3 2@2", "call 5: 3@0", "decode: 1", "call 6: 2@3 3@1"), work(4, 4));
+        assertEquals(List.of("call 4: 1@3 2@2", "call 5: 3@0", "decode: 1", "call 6: 2@3 3@1"), work(4, 4, 1));
+    }
+
+    /**
+     * The VAE yields only before a decode expected to take --decode-yield-min or more: the fake
+     * VAE takes 50 ms a call, timed by request 1's decode; request 3 arrives during request 2's
+     * last step.
+     */
+    @Test
+    void theVaeYieldsOnlyBeforeADecodeExpectedToTakeAtLeastTheThreshold() {
+        assertEquals(List.of("call 8: 2@3", "call 9: 3@0", "decode: 2"), afterATimedDecode(Duration.ofMillis(50)));
+        assertEquals(List.of("call 8: 2@3", "decode: 2", "call 9: 3@0"), afterATimedDecode(Duration.ofMillis(51)));
+        assertEquals(
+                50 + 50 + 5 + 100,
+                sinks.get(2).timings.firstPreviewMs(),
+                1e-9,
+                "the rest of the call, the VAE, encode, a call");
+    }
+
+    @Test
+    void aModelAndSizeNotYetDecodedCountsAsALongDecode() {
+        start(DenoiseOrder.FIRST_STEP, 4, 32, Duration.ofHours(1));
+        submit(1);
+        for (int c = 0; c < STEPS - 1; c++) {
+            batcher.runOnce();
+        }
+        model.duringUnet = () -> {
+            model.duringUnet = () -> {};
+            submit(1);
+        };
+        runUntilIdle();
+        assertEquals(List.of("call 4: 1@3", "call 5: 2@0", "decode: 1"), work(STEPS, 3, 1));
+    }
+
+    private List<String> afterATimedDecode(Duration decodeYieldMin) {
+        sinks.clear();
+        start(DenoiseOrder.FIRST_STEP, 4, 32, decodeYieldMin);
+        submit(1);
+        runUntilIdle(); // calls 1-4 and the VAE's first decode of this size: 50 ms
+        submit(1);
+        for (int c = 0; c < STEPS - 1; c++) {
+            batcher.runOnce();
+        }
+        model.duringUnet = () -> {
+            model.duringUnet = () -> {};
+            submit(1);
+        };
+        runUntilIdle();
+        return work(2 * STEPS, 3, 2);
     }
 
     @Test
@@ -152,14 +207,14 @@ class DenoiseOrderTest {
             submit(1);
         };
         runUntilIdle();
-        return work(STEPS, 3);
+        return work(STEPS, 3, 1);
     }
 
     /**
      * The device's work from UNet call {@code from} on ({@code count} entries, in order): calls as
-     * "call n: id@step index" and the decode of request 1's image.
+     * "call n: id@step index" and the decode of request {@code decoded}'s image.
      */
-    private List<String> work(int from, int count) {
+    private List<String> work(int from, int count, int decoded) {
         List<String> work = new ArrayList<>();
         for (int call = from; call <= model.unetCalls.size(); call++) {
             FakeModel.Call c = model.unetCalls.get(call - 1);
@@ -169,8 +224,8 @@ class DenoiseOrderTest {
                 items.add(c.ids().get(i) + "@" + stepIndex);
             }
             work.add("call " + call + ": " + String.join(" ", items));
-            if (model.decodedAtCall.get(1L) == call) {
-                work.add("decode: 1");
+            if (model.decodedAtCall.get((long) decoded) == call) {
+                work.add("decode: " + decoded);
             }
         }
         return work.subList(0, count);
