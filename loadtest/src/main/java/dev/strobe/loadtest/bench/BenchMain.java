@@ -197,7 +197,7 @@ public final class BenchMain implements Callable<Integer> {
                             Locale.ROOT,
                             "round %d  server %-24s %6.3f images/s between engine batch %d runs of %.3f and %.3f"
                                     + " (efficiency %.3f, per CPU-second %.3f, TTFP p99 %.0f ms, mean batches %s,"
-                                    + " other processes %.0f%% CPU)%n",
+                                    + " mean ms per call %s, other processes %.0f%% CPU)%n",
                             r,
                             c.label(),
                             w.imagesPerSecond(),
@@ -208,6 +208,7 @@ public final class BenchMain implements Callable<Integer> {
                             cpuEfficiency,
                             w.ttfpP99(),
                             run.meanBatches(),
+                            run.callMillis(),
                             100 * run.othersCpu());
                     before = after;
                 }

@@ -84,8 +84,18 @@ final class BenchReport {
         return r.server(OLDEST).ttfpP99() / r.server(FIRST_STEP).ttfpP99();
     }
 
-    /** First-step throughput over oldest-first throughput within a round. */
+    /**
+     * First-step throughput over oldest-first throughput within a round, each taken against the
+     * pipeline runs around it (their efficiencies' ratio): the machine's pace moves between two
+     * server runs (a shared VM's engine alone moved 10% within a round here), and that is not a
+     * difference between the orders.
+     */
     static double throughputRatio(BenchRound r) {
+        return r.server(FIRST_STEP).efficiency() / r.server(OLDEST).efficiency();
+    }
+
+    /** First-step images/s over oldest-first images/s within a round, as measured. */
+    static double rawThroughputRatio(BenchRound r) {
         return r.server(FIRST_STEP).imagesPerSecond() / r.server(OLDEST).imagesPerSecond();
     }
 
@@ -117,6 +127,7 @@ final class BenchReport {
         j.put("latency_p99_ms", n(median(r -> r.server(defaultKey).latencyP99())));
         j.put("ttfp_p99_gain", n(median(BenchReport::ttfpP99Gain)));
         j.put("throughput_ratio_first_step_to_oldest", n(median(BenchReport::throughputRatio)));
+        j.put("throughput_ratio_first_step_to_oldest_raw", n(median(BenchReport::rawThroughputRatio)));
         Map<String, Object> orders = new LinkedHashMap<>();
         for (String key : List.of(FIRST_STEP, OLDEST, SINGLE)) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -251,8 +262,12 @@ final class BenchReport {
                 BenchReport::ttfpP99Gain);
         figure(
                 b,
-                String.format(Locale.ROOT, "throughput first-step / oldest (>= %.2f)", THROUGHPUT_RATIO_TARGET),
+                String.format(
+                        Locale.ROOT,
+                        "throughput first-step / oldest, each against its pipeline runs (>= %.2f)",
+                        THROUGHPUT_RATIO_TARGET),
                 BenchReport::throughputRatio);
+        figure(b, "throughput first-step / oldest, images/s as measured", BenchReport::rawThroughputRatio);
         figure(b, "CPU share of other processes during server runs", BenchReport::othersCpu);
         return b.toString();
     }

@@ -31,7 +31,12 @@ final class ServerBench {
      * @param othersCpu share of the machine's CPU other processes used
      * @param cpuSeconds CPU seconds this process used (server and load driver)
      */
-    record Run(RunSummary summary, Map<String, Double> meanBatches, double othersCpu, double cpuSeconds) {}
+    record Run(
+            RunSummary summary,
+            Map<String, Double> meanBatches,
+            Map<String, Double> callMillis,
+            double othersCpu,
+            double cpuSeconds) {}
 
     ServerBench(ServerSettings base, RequestMix mix, RunWindow window) {
         this.base = base;
@@ -58,7 +63,12 @@ final class ServerBench {
             RunSummary summary = driver.runClosedLoop(concurrency, window, new Random(7));
             double others = cpu.othersSinceStart();
             double self = cpu.selfSecondsSinceStart();
-            return new Run(summary, MeanBatches.of(server.metrics().registry()), others, self);
+            return new Run(
+                    summary,
+                    MeanBatches.of(server.metrics().registry()),
+                    MeanBatches.callMillis(server.metrics().registry()),
+                    others,
+                    self);
         }
     }
 }

@@ -127,6 +127,21 @@ class BenchReportTest {
     }
 
     @Test
+    void theThroughputRatioOfTheOrdersDiscountsTheMachinesPaceBetweenTheirRuns() {
+        // The machine slowed by a fifth between the two runs: the pipeline alone too.
+        Map<String, ServerWindow> servers = new LinkedHashMap<>();
+        servers.put(BenchReport.FIRST_STEP, new ServerWindow(server(2.0, 500), Map.of(), 2.0, 2.0, 0, 0.9));
+        servers.put(BenchReport.OLDEST, new ServerWindow(server(2.5, 2000), Map.of(), 2.5, 2.5, 0, 0.9));
+        servers.put(BenchReport.SINGLE, window(2.0, 3000, 2.0));
+        BenchRound r = new BenchRound(Map.of(1, 2.0, 8, 2.5), 8, servers);
+        assertEquals(1.0, BenchReport.throughputRatio(r), 1e-12, "each ran at the pace of the pipeline beside it");
+        assertEquals(0.8, BenchReport.rawThroughputRatio(r), 1e-12, "2.0 / 2.5 images/s as measured");
+        Map<String, Object> j = new BenchReport(List.of(r), "m", "256x256", 16, BenchReport.FIRST_STEP).json();
+        assertEquals(1.0, (double) j.get("throughput_ratio_first_step_to_oldest"), 1e-9);
+        assertEquals(0.8, (double) j.get("throughput_ratio_first_step_to_oldest_raw"), 1e-9);
+    }
+
+    @Test
     void aServerRunIsComparedWithTheMeanOfThePipelineRunsAroundIt() {
         ServerWindow w = new ServerWindow(server(2.0, 100), Map.of(), 2.0, 3.0, 0.1, 0.9);
         assertEquals(2.5, w.engine(), 1e-12);
