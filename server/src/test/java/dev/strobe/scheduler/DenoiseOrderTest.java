@@ -61,6 +61,22 @@ class DenoiseOrderTest {
         batcher.submit(new Generation(spec, sink));
     }
 
+    /**
+     * A one-image request takes all but its last step; another arrives halfway through that last
+     * UNet call; the device runs until idle.
+     */
+    private void oneArrivesDuringTheLastStepOfAnother() {
+        submit(1);
+        for (int c = 0; c < STEPS - 1; c++) {
+            batcher.runOnce();
+        }
+        model.duringUnet = () -> {
+            model.duringUnet = () -> {};
+            submit(1);
+        };
+        runUntilIdle();
+    }
+
     private void runUntilIdle() {
         for (int i = 0; i < 100_000 && batcher.runOnce(); i++) {
             // keep cycling
@@ -155,15 +171,7 @@ class DenoiseOrderTest {
     @Test
     void aModelAndSizeNotYetDecodedCountsAsALongDecode() {
         start(DenoiseOrder.FIRST_STEP, 4, 32, Duration.ofHours(1));
-        submit(1);
-        for (int c = 0; c < STEPS - 1; c++) {
-            batcher.runOnce();
-        }
-        model.duringUnet = () -> {
-            model.duringUnet = () -> {};
-            submit(1);
-        };
-        runUntilIdle();
+        oneArrivesDuringTheLastStepOfAnother();
         assertEquals(List.of("call 4: 1@3", "call 5: 2@0", "decode: 1"), work(STEPS, 3, 1));
     }
 
@@ -172,15 +180,7 @@ class DenoiseOrderTest {
         start(DenoiseOrder.FIRST_STEP, 4, 32, decodeYieldMin);
         submit(1);
         runUntilIdle(); // calls 1-4 and the VAE's first decode of this size: 50 ms
-        submit(1);
-        for (int c = 0; c < STEPS - 1; c++) {
-            batcher.runOnce();
-        }
-        model.duringUnet = () -> {
-            model.duringUnet = () -> {};
-            submit(1);
-        };
-        runUntilIdle();
+        oneArrivesDuringTheLastStepOfAnother();
         return work(2 * STEPS, 3, 2);
     }
 
@@ -198,15 +198,7 @@ class DenoiseOrderTest {
      */
     private List<String> workFromTheLastStep(DenoiseOrder order) {
         start(order, 4, 32);
-        submit(1);
-        for (int c = 0; c < STEPS - 1; c++) {
-            batcher.runOnce();
-        }
-        model.duringUnet = () -> {
-            model.duringUnet = () -> {};
-            submit(1);
-        };
-        runUntilIdle();
+        oneArrivesDuringTheLastStepOfAnother();
         return work(STEPS, 3, 1);
     }
 
