@@ -278,15 +278,19 @@ abstract class GenerateContractTest {
 
     @Test
     void aClientDeadlineEndsTheStreamWithDeadlineExceededAndTheJobLeavesTheBatcher() throws Exception {
+        // The largest request the models serve: two 2048x2048 images of eight steps take seconds on
+        // the tiny models here (a 1024x1024 image took under 600 ms on a fast machine) and 6.4 s
+        // of simulated device time on the fake pipeline; the deadline passes long before.
         GenerateRequest big = request("too slow for the deadline")
                 .setModel("tiny-lightning-8step")
-                .setWidth(1024)
-                .setHeight(1024)
+                .setWidth(2048)
+                .setHeight(2048)
+                .setNumImages(2)
                 .build();
         StatusRuntimeException e = assertThrows(
                 StatusRuntimeException.class,
                 () -> ImageGeneratorGrpc.newBlockingStub(channel())
-                        .withDeadlineAfter(600, TimeUnit.MILLISECONDS)
+                        .withDeadlineAfter(300, TimeUnit.MILLISECONDS)
                         .generate(big)
                         .forEachRemaining(x -> {}));
         assertEquals(
