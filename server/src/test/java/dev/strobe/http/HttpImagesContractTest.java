@@ -93,7 +93,7 @@ abstract class HttpImagesContractTest {
     }
 
     @Test
-    void aNonStreamedRequestGetsOpenAIsResponseWithEveryImageAndItsSeed() throws IOException {
+    void aNonStreamedRequestGetsOpenAIsResponseWithEveryImageAndItsSeed() throws Exception {
         HttpResponse<String> r = http.post(
                 HttpFrontend.IMAGES,
                 "{\"prompt\": \"a red fox\", \"size\": \"256x320\","
@@ -116,7 +116,17 @@ abstract class HttpImagesContractTest {
         JsonObject strobe = body.getAsJsonObject("strobe");
         assertEquals(MODEL, strobe.get("model").getAsString());
         assertTrue(strobe.getAsJsonObject("timings").get("total_ms").getAsDouble() > 0);
-        assertTrue(log.contains("http http-1 OK"), log.toString());
+        // The request log is written once the response is out, so the client may read it first.
+        awaitLogged("http http-1 OK");
+    }
+
+    /** Waits up to 10 s for the request log to hold {@code line}, and fails naming what it holds. */
+    private void awaitLogged(String line) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!log.contains(line) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(log.contains(line), line + " not in " + log);
     }
 
     @Test
