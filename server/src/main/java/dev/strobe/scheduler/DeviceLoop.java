@@ -136,10 +136,8 @@ final class DeviceLoop {
                 || decodeCost.expectedNanos(next) < config.decodeYieldMin().toNanos()) {
             return false;
         }
-        for (ImageJob j : active) {
-            if (j.state.stepsDone() == 0) {
-                return true;
-            }
+        if (!newImages().isEmpty()) {
+            return true;
         }
         List<Generation> arrived = new ArrayList<>(inbox);
         if (arrived.isEmpty()) {

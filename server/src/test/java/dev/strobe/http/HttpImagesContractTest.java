@@ -27,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -117,12 +118,12 @@ abstract class HttpImagesContractTest {
         assertEquals(MODEL, strobe.get("model").getAsString());
         assertTrue(strobe.getAsJsonObject("timings").get("total_ms").getAsDouble() > 0);
         // The request log is written once the response is out, so the client may read it first.
-        awaitLogged("http http-1 OK");
+        awaitLogged("http http-1 OK", Duration.ofSeconds(10));
     }
 
-    /** Waits up to 10 s for the request log to hold {@code line}, and fails naming what it holds. */
-    private void awaitLogged(String line) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    /** Waits up to {@code limit} for the request log to hold {@code line}, and fails naming what it holds. */
+    private void awaitLogged(String line, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!log.contains(line) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -365,10 +366,8 @@ abstract class HttpImagesContractTest {
         try (Stream<String> lines = r.body()) {
             assertTrue(lines.anyMatch(l -> l.startsWith("data: ")), "the first partial image arrived");
         } // closing the body hangs up
+        awaitLogged("http hang-up CANCELLED", Duration.ofSeconds(60));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!log.contains("http hang-up CANCELLED") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
         assertEquals(
                 before + 1,
                 log.stream().filter(l -> l.equals("http hang-up CANCELLED")).count(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strobe.scheduler.BatcherConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,18 @@ class ServeCommandSettingsTest {
         assertEquals(7, maxBatch(parse(Map.of(), file("max-batch", "7"))));
         assertEquals(5, maxBatch(parse(Map.of("STROBE_MAX_BATCH", "5"), file("max-batch", "7"))));
         assertEquals(3, maxBatch(parse(Map.of("STROBE_MAX_BATCH", "5"), file("max-batch", "7"), "--max-batch", "3")));
+    }
+
+    @Test
+    void theDecodeYieldThresholdDefaultsToTheSchedulersAndTheFlagReachesTheBatcher() throws IOException {
+        assertEquals(
+                BatcherConfig.DEFAULT_DECODE_YIELD_MIN,
+                parse(Map.of(), new Properties()).batcher().decodeYieldMin());
+        assertEquals(
+                Duration.ZERO,
+                parse(Map.of(), new Properties(), "--decode-yield-min", "0ms")
+                        .batcher()
+                        .decodeYieldMin());
     }
 
     @Test
